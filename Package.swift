@@ -1,0 +1,100 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Galley",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "galley", targets: ["galley"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Debian's cmark-gfm (libcmark-gfm-dev + libcmark-gfm-extensions-dev); its one .pc file
+        // links both libraries.
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(
+            name: "GalleyMarkdown",
+            dependencies: ["CCmarkGFM"]
+        ),
+        .target(
+            name: "GalleyCore",
+            dependencies: [
+                "GalleyMarkdown",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "GalleyStorage",
+            dependencies: [
+                "GalleyCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "GalleyWeb",
+            dependencies: [
+                "GalleyCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "GalleyCLI",
+            dependencies: [
+                "GalleyCore",
+                "GalleyStorage",
+                "GalleyWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "galley",
+            dependencies: ["GalleyCLI"]
+        ),
+        .testTarget(
+            name: "GalleyMarkdownTests",
+            dependencies: ["GalleyMarkdown"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "GalleyCoreTests",
+            dependencies: ["GalleyCore"]
+        ),
+        .testTarget(
+            name: "GalleyStorageTests",
+            dependencies: ["GalleyStorage", "GalleyCore"]
+        ),
+        .testTarget(
+            name: "GalleyWebTests",
+            dependencies: [
+                "GalleyWeb",
+                "GalleyCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "GalleyCLITests",
+            dependencies: ["GalleyCLI", "galley"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

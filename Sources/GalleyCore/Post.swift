@@ -1,0 +1,95 @@
+import Foundation
+import GalleyMarkdown
+
+/// Whether a post is meant to be public. A published post with a future `publishedAt` is
+/// scheduled: it stays hidden until that moment.
+public enum PostStatus: String, Sendable, Codable, CaseIterable {
+    case draft
+    case published
+}
+
+/// A post as stored: its Markdown source and everything rendered from it at save time.
+public struct Post: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var slug: Slug
+    public var title: String
+    /// The author's summary, or the first paragraph when they gave none.
+    public var summary: String
+    public var source: String
+    public var rendered: RenderedMarkdown
+    public var tags: [Tag]
+    public var status: PostStatus
+    public var publishedAt: Date
+    public var createdAt: Date
+    public var updatedAt: Date
+    /// Increases with every change, for optimistic concurrency.
+    public var version: Int
+
+    public init(
+        id: Int64, slug: Slug, title: String, summary: String, source: String,
+        rendered: RenderedMarkdown, tags: [Tag], status: PostStatus,
+        publishedAt: Date, createdAt: Date, updatedAt: Date, version: Int
+    ) {
+        self.id = id
+        self.slug = slug
+        self.title = title
+        self.summary = summary
+        self.source = source
+        self.rendered = rendered
+        self.tags = tags
+        self.status = status
+        self.publishedAt = publishedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.version = version
+    }
+
+    /// Published and not scheduled for later than `now`.
+    public func isPublic(at now: Date) -> Bool {
+        status == .published && publishedAt <= now
+    }
+
+    public var summaryView: PostSummary {
+        PostSummary(
+            id: id, slug: slug, title: title, summary: excerpt, tags: tags,
+            publishedAt: publishedAt, updatedAt: updatedAt,
+            readingMinutes: ReadingTime.minutes(words: rendered.wordCount)
+        )
+    }
+}
+
+/// What lists of posts show: no body, no source.
+public struct PostSummary: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var slug: Slug
+    public var title: String
+    /// The excerpt shown under the title.
+    public var summary: String
+    public var tags: [Tag]
+    public var publishedAt: Date
+    public var updatedAt: Date
+    public var readingMinutes: Int
+
+    public init(
+        id: Int64, slug: Slug, title: String, summary: String, tags: [Tag],
+        publishedAt: Date, updatedAt: Date, readingMinutes: Int
+    ) {
+        self.id = id
+        self.slug = slug
+        self.title = title
+        self.summary = summary
+        self.tags = tags
+        self.publishedAt = publishedAt
+        self.updatedAt = updatedAt
+        self.readingMinutes = readingMinutes
+    }
+}
+
+/// Reading time at 230 words a minute, never less than a minute.
+public enum ReadingTime {
+    public static let wordsPerMinute = 230
+
+    public static func minutes(words: Int) -> Int {
+        max(1, (words + wordsPerMinute - 1) / wordsPerMinute)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import GalleyMarkdown
+
+/// How a save went: a new post, a changed one, or nothing to change.
+public enum SaveOutcome: String, Sendable, Equatable {
+    case created, updated, unchanged
+}
+
+public struct SaveResult: Sendable, Equatable {
+    public var post: Post
+    public var outcome: SaveOutcome
+
+    public init(post: Post, outcome: SaveOutcome) {
+        self.post = post
+        self.outcome = outcome
+    }
+}
+
+/// Posts, their revisions and the site revision. Every implementation (memory, SQLite, …) passes
+/// the same contract tests.
+///
+/// Public reads take the moment to judge scheduling by (`at:`), so that a post dated in the future
+/// appears nowhere public until then, and tests can move the clock.
+public protocol PostStore: Sendable {
+    /// Creates the post named by `draft.slug`, or updates it. A save that changes an author's field
+    /// appends a revision and bumps the post's version and the site revision; a save identical to
+    /// what is stored changes nothing and says `.unchanged`.
+    func savePost(_ draft: PostDraft, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult
+
+    /// Public posts, newest first, optionally only those with the tag `tag`.
+    func publishedPosts(_ request: PageRequest, tagged tag: Slug?, at now: Date) async throws -> Page<PostSummary>
+
+    /// Every public post, newest first.
+    func publishedArchive(at now: Date) async throws -> [PostSummary]
+
+    /// The post at `slug` if it is public at `now`.
+    func publishedPost(slug: Slug, at now: Date) async throws -> Post?
+
+    /// The post at `slug` whatever its status.
+    func post(slug: Slug) async throws -> Post?
+
+    /// The revisions of a post, oldest first.
+    func revisions(ofPost id: Int64) async throws -> [Revision]
+
+    /// A number that every change to the site increases.
+    func siteRevision() async throws -> Int64
+}
+
+/// Everything the web application needs from storage.
+public protocol Store: PostStore {
+    /// Throws when the database cannot answer a trivial query.
+    func checkHealth() async throws
+}

@@ -1,0 +1,34 @@
+/// Gives headings stable, unique anchor ids: GitHub-style slugs of their text, deduplicated with
+/// `-2`, `-3`, … in document order, so links to a section survive unrelated edits elsewhere.
+struct HeadingIDs {
+    private var used: Set<String> = []
+
+    mutating func id(for text: String) -> String {
+        let base = Self.slug(text)
+        var candidate = base
+        var n = 1
+        while used.contains(candidate) {
+            n += 1
+            candidate = "\(base)-\(n)"
+        }
+        used.insert(candidate)
+        return candidate
+    }
+
+    /// Lowercased letters and digits, `-` and `_` kept, runs of whitespace turned into one `-`,
+    /// everything else dropped. A heading with none of those becomes `section`.
+    static func slug(_ text: String) -> String {
+        var slug = ""
+        var pendingDash = false
+        for character in text.lowercased() {
+            if character.isWhitespace {
+                pendingDash = !slug.isEmpty
+            } else if character.isLetter || character.isNumber || character == "-" || character == "_" {
+                if pendingDash { slug.append("-") }
+                pendingDash = false
+                slug.append(character)
+            }
+        }
+        return slug.isEmpty ? "section" : slug
+    }
+}

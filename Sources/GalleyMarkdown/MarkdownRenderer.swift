@@ -1,0 +1,202 @@
+import CCmarkGFM
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Markdown → HTML, table of contents and plain text, in one pass through cmark-gfm.
+///
+/// CommonMark plus GitHub's extensions (tables, strikethrough, autolinks, task lists, footnotes).
+/// Raw HTML in the source is never emitted (cmark's safe mode), and links with dangerous schemes
+/// (`javascript:` and the like) lose their target. On top of cmark, every heading gets a unique
+/// `id` and a self-link, and code blocks go through a ``CodeBlockRenderer``.
+public struct MarkdownRenderer: Sendable {
+    public var codeBlocks: any CodeBlockRenderer
+
+    public init(codeBlocks: any CodeBlockRenderer = PlainCodeBlockRenderer()) {
+        self.codeBlocks = codeBlocks
+    }
+
+    public func render(_ markdown: String) -> RenderedMarkdown {
+        let document = CmarkDocument(markdown)
+        defer { document.free() }
+        var collected = Collected()
+        collected.walk(document.root)
+
+        var ids = HeadingIDs()
+        var toc: [TableOfContentsEntry] = []
+        for heading in collected.headings {
+            let id = ids.id(for: heading.text)
+            toc.append(TableOfContentsEntry(level: heading.level, id: id, title: heading.text))
+            document.replaceHeading(heading.node, level: heading.level, id: id, title: heading.text)
+        }
+        for block in collected.codeBlocks {
+            let html = codeBlocks.renderCodeBlock(code: block.code, info: block.info)
+            document.replaceBlock(block.node, withHTML: html)
+        }
+
+        let plainText = collected.plainText.trimmingTrailingWhitespace()
+        return RenderedMarkdown(
+            html: document.html(),
+            tableOfContents: toc,
+            plainText: plainText,
+            firstParagraph: collected.firstParagraph ?? "",
+            wordCount: plainText.split(whereSeparator: \.isWhitespace).count
+        )
+    }
+}
+
+/// What the walk over the parsed tree gathers before the tree is changed.
+private struct Collected {
+    struct Heading { let node: OpaquePointer; let level: Int; let text: String }
+    struct CodeBlock { let node: OpaquePointer; let code: String; let info: String }
+
+    var headings: [Heading] = []
+    var codeBlocks: [CodeBlock] = []
+    var plainText = ""
+    var firstParagraph: String?
+
+    mutating func walk(_ root: OpaquePointer) {
+        guard let iterator = cmark_iter_new(root) else { return }
+        defer { cmark_iter_free(iterator) }
+        var headingText: String?
+        var paragraphText: String?
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            let entering = event == CMARK_EVENT_ENTER
+            switch type {
+            case CMARK_NODE_HEADING:
+                if entering {
+                    headingText = ""
+                } else {
+                    let text = (headingText ?? "").collapsingWhitespace()
+                    headings.append(Heading(node: node, level: Int(cmark_node_get_heading_level(node)), text: text))
+                    headingText = nil
+                    endBlock()
+                }
+            case CMARK_NODE_PARAGRAPH:
+                if entering {
+                    if firstParagraph == nil { paragraphText = "" }
+                } else {
+                    if let text = paragraphText {
+                        firstParagraph = text.collapsingWhitespace()
+                        paragraphText = nil
+                    }
+                    endBlock()
+                }
+            case CMARK_NODE_CODE_BLOCK:
+                let code = String(cString: cmark_node_get_literal(node))
+                let info = String(cString: cmark_node_get_fence_info(node))
+                codeBlocks.append(CodeBlock(node: node, code: code, info: info))
+                plainText += code
+                endBlock()
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                let literal = String(cString: cmark_node_get_literal(node))
+                headingText? += literal
+                paragraphText? += literal
+                plainText += literal
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                headingText? += " "
+                paragraphText? += " "
+                plainText += "\n"
+            default:
+                if !entering, type.rawValue & UInt32(CMARK_NODE_TYPE_MASK) == UInt32(CMARK_NODE_TYPE_BLOCK) {
+                    endBlock()
+                }
+            }
+        }
+    }
+
+    private mutating func endBlock() {
+        if !plainText.isEmpty, !plainText.hasSuffix("\n") { plainText += "\n" }
+    }
+}
+
+/// Owns a parsed cmark-gfm tree and the parser whose extensions render it.
+private struct CmarkDocument {
+    let parser: OpaquePointer
+    let root: OpaquePointer
+
+    /// The extensions every document is parsed with.
+    static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+    static let options = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    init(_ markdown: String) {
+        precondition(Self.registered)
+        let parser: OpaquePointer = cmark_parser_new(Self.options)
+        for name in Self.extensionNames {
+            if let syntaxExtension = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            }
+        }
+        var source = markdown
+        source.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+            }
+        }
+        self.parser = parser
+        self.root = cmark_parser_finish(parser)
+    }
+
+    func free() {
+        cmark_node_free(root)
+        cmark_parser_free(parser)
+    }
+
+    func html() -> String {
+        let extensions = cmark_parser_get_syntax_extensions(parser)
+        guard let pointer = cmark_render_html(root, Self.options, extensions) else { return "" }
+        defer { Glibc.free(pointer) }
+        return String(cString: pointer)
+    }
+
+    /// Puts `<hN id="…">…<a class="anchor">#</a></hN>` where the heading was. cmark has no
+    /// attributes on nodes, so a custom block carries the opening tag and a custom inline around
+    /// the heading's own inlines carries the self-link and the closing tag; both are emitted
+    /// verbatim, in safe mode too.
+    func replaceHeading(_ heading: OpaquePointer, level: Int, id: String, title: String) {
+        let id = HTML.escape(id)
+        let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)
+        cmark_node_set_on_enter(block, "<h\(level) id=\"\(id)\">")
+        cmark_node_set_on_exit(block, "")
+        let inline = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)
+        cmark_node_set_on_enter(inline, "")
+        let label = HTML.escape("Link to this section: \(title)")
+        cmark_node_set_on_exit(inline, "<a class=\"anchor\" href=\"#\(id)\" aria-label=\"\(label)\">#</a></h\(level)>")
+        while let child = cmark_node_first_child(heading) {
+            cmark_node_append_child(inline, child)
+        }
+        cmark_node_append_child(block, inline)
+        cmark_node_replace(heading, block)
+        cmark_node_free(heading)
+    }
+
+    func replaceBlock(_ node: OpaquePointer, withHTML html: String) {
+        let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)
+        cmark_node_set_on_enter(block, html)
+        cmark_node_set_on_exit(block, "")
+        cmark_node_replace(node, block)
+        cmark_node_free(node)
+    }
+}
+
+extension String {
+    fileprivate func collapsingWhitespace() -> String {
+        split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    fileprivate func trimmingTrailingWhitespace() -> String {
+        var result = self
+        while let last = result.last, last.isWhitespace { result.removeLast() }
+        return result
+    }
+}

@@ -1,0 +1,86 @@
+import GalleyMarkdown
+import Testing
+
+@Suite struct MarkdownRendererTests {
+    let renderer = MarkdownRenderer()
+
+    @Test func headingsGetStableUniqueIDsAndSelfLinks() {
+        let result = renderer.render("# Intro\n\n## Setup & *Install*\n\n## Intro\n\n### Intro\n")
+        #expect(result.tableOfContents.map(\.id) == ["intro", "setup-install", "intro-2", "intro-3"])
+        #expect(result.tableOfContents.map(\.level) == [1, 2, 2, 3])
+        #expect(result.tableOfContents[1].title == "Setup & Install")
+        #expect(result.html.contains(##"<h2 id="setup-install">Setup &amp; <em>Install</em><a class="anchor" href="#setup-install" aria-label="Link to this section: Setup &amp; Install">#</a></h2>"##))
+        #expect(result.html.contains(#"<h2 id="intro-2">"#))
+    }
+
+    @Test func generatedIDsNeverCollideWithLaterHeadings() {
+        let result = renderer.render("# A\n\n# A\n\n# A 2\n")
+        #expect(result.tableOfContents.map(\.id) == ["a", "a-2", "a-2-2"])
+    }
+
+    @Test func headingWithoutWordsStillGetsAnID() {
+        #expect(renderer.render("# ???\n").tableOfContents.map(\.id) == ["section"])
+        #expect(renderer.render("# Ünïcödé 日本\n").tableOfContents.map(\.id) == ["ünïcödé-日本"])
+    }
+
+    @Test func fencedCodeKeepsItsLanguageClass() {
+        let html = renderer.render("```swift title=\"main.swift\"\nlet x = 1 < 2\n```\n").html
+        #expect(html == "<pre><code class=\"language-swift\">let x = 1 &lt; 2\n</code></pre>\n")
+    }
+
+    @Test func codeBlocksGoThroughTheSeam() {
+        struct Upper: CodeBlockRenderer {
+            func renderCodeBlock(code: String, info: String) -> String { "<pre data-info=\"\(info)\">\(code.uppercased())</pre>\n" }
+        }
+        let html = MarkdownRenderer(codeBlocks: Upper()).render("Text\n\n```py x\nprint()\n```\n\n    indented\n").html
+        #expect(html == "<p>Text</p>\n<pre data-info=\"py x\">PRINT()\n</pre>\n<pre data-info=\"\">INDENTED\n</pre>\n")
+    }
+
+    @Test func rawHTMLIsNeverEmitted() {
+        let html = renderer.render("<script>alert(1)</script>\n\nHi <img src=x onerror=alert(1)>\n").html
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<img"))
+        #expect(html.contains("raw HTML omitted"))
+    }
+
+    @Test func dangerousLinkTargetsAreDropped() {
+        let html = renderer.render("[click](javascript:alert(1)) ![i](vbscript:x)\n").html
+        #expect(!html.contains("javascript:"))
+        #expect(!html.contains("vbscript:"))
+    }
+
+    @Test func githubExtensionsAreOn() {
+        let html = renderer.render("""
+            | a | b |
+            |---|--:|
+            | 1 | 2 |
+
+            ~~old~~ www.example.com
+
+            - [x] done
+            - [ ] todo
+
+            Note[^1].
+
+            [^1]: The note.
+            """).html
+        #expect(html.contains("<table>"))
+        #expect(html.contains(#"<td align="right">2</td>"#))
+        #expect(html.contains("<del>old</del>"))
+        #expect(html.contains(#"<a href="http://www.example.com">"#))
+        #expect(html.contains(#"<input type="checkbox" checked="" disabled="" />"#))
+        #expect(html.contains("data-footnotes"))
+    }
+
+    @Test func plainTextAndFirstParagraphComeFromTheSamePass() {
+        let result = renderer.render("# Title\n\nFirst *para*\nwraps here.\n\n```\ncode line\n```\n\n- item one\n")
+        #expect(result.firstParagraph == "First para wraps here.")
+        #expect(result.plainText == "Title\nFirst para\nwraps here.\ncode line\nitem one")
+        #expect(result.wordCount == 9)
+    }
+
+    @Test func emptyDocumentRendersToNothing() {
+        let result = renderer.render("")
+        #expect(result == RenderedMarkdown(html: "", tableOfContents: [], plainText: "", firstParagraph: "", wordCount: 0))
+    }
+}
