@@ -160,16 +160,16 @@ private struct CmarkDocument {
     }
 
     /// Puts `<hN id="…">…<a class="anchor">#</a></hN>` where the heading was. cmark has no
-    /// attributes on nodes, so a custom block carries the opening tag and a custom inline around
-    /// the heading's own inlines carries the self-link and the closing tag; both are emitted
-    /// verbatim, in safe mode too.
+    /// attributes on nodes, so a custom inline around the heading's own inlines carries both tags
+    /// and the self-link, inside an empty custom block that keeps the line structure; both are
+    /// emitted verbatim, in safe mode too.
     func replaceHeading(_ heading: OpaquePointer, level: Int, id: String, title: String) {
         let id = HTML.escape(id)
         let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)
-        cmark_node_set_on_enter(block, "<h\(level) id=\"\(id)\">")
+        cmark_node_set_on_enter(block, "")
         cmark_node_set_on_exit(block, "")
         let inline = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)
-        cmark_node_set_on_enter(inline, "")
+        cmark_node_set_on_enter(inline, "<h\(level) id=\"\(id)\">")
         let label = HTML.escape("Link to this section: \(title)")
         cmark_node_set_on_exit(inline, "<a class=\"anchor\" href=\"#\(id)\" aria-label=\"\(label)\">#</a></h\(level)>")
         while let child = cmark_node_first_child(heading) {
