@@ -14,11 +14,14 @@ public struct PostWriter: Sendable {
         self.clock = clock
     }
 
+    /// Saves a draft. Times are kept to the millisecond, as every store keeps them.
     @discardableResult
     public func save(_ draft: PostDraft) async throws -> SaveResult {
         guard !draft.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw GalleyError(.invalidInput, "a post needs a title")
         }
-        return try await store.savePost(draft, rendered: renderer.render(draft.source), at: clock())
+        var draft = draft
+        draft.publishedAt = draft.publishedAt.truncatedToMilliseconds
+        return try await store.savePost(draft, rendered: renderer.render(draft.source), at: clock().truncatedToMilliseconds)
     }
 }

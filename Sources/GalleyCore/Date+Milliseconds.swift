@@ -1,0 +1,17 @@
+import Foundation
+
+extension Date {
+    /// Milliseconds since 1970: the precision every store keeps times at.
+    public var millisecondsSince1970: Int64 {
+        Int64((timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    public init(millisecondsSince1970 milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    /// This moment as every store keeps it, so a value read back compares equal to what was saved.
+    public var truncatedToMilliseconds: Date {
+        Date(millisecondsSince1970: millisecondsSince1970)
+    }
+}

@@ -1,0 +1,63 @@
+/// One step of the schema, with its SQL for each dialect side by side.
+///
+/// The list is append-only: a released migration is never edited; a change is a new entry.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let sqlite: [String]
+}
+
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(
+            version: 1,
+            name: "posts, tags, revisions and the site revision",
+            sqlite: [
+                """
+                CREATE TABLE posts (
+                    id INTEGER PRIMARY KEY,
+                    slug TEXT NOT NULL UNIQUE,
+                    title TEXT NOT NULL,
+                    summary TEXT NOT NULL,
+                    excerpt TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    html TEXT NOT NULL,
+                    toc TEXT NOT NULL,
+                    plain_text TEXT NOT NULL,
+                    first_paragraph TEXT NOT NULL,
+                    word_count INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+                    published_at INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    version INTEGER NOT NULL
+                )
+                """,
+                "CREATE INDEX posts_by_publication ON posts (status, published_at DESC, id DESC)",
+                """
+                CREATE TABLE post_tags (
+                    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    tag_slug TEXT NOT NULL,
+                    tag_name TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (post_id, tag_slug)
+                )
+                """,
+                "CREATE INDEX post_tags_by_tag ON post_tags (tag_slug, post_id)",
+                """
+                CREATE TABLE revisions (
+                    id INTEGER PRIMARY KEY,
+                    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    number INTEGER NOT NULL,
+                    title TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    UNIQUE (post_id, number)
+                )
+                """,
+                "CREATE TABLE site_state (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL)",
+                "INSERT INTO site_state (id, revision) VALUES (1, 0)",
+            ]
+        ),
+    ]
+}

@@ -1,0 +1,123 @@
+import Foundation
+import GalleyCore
+import GalleyMarkdown
+import SQLKit
+
+/// Reading and writing posts as rows, in SQL every supported dialect understands.
+enum PostRows {
+    static let summaryColumns = "id, slug, title, excerpt, word_count, published_at, updated_at"
+    static let allColumns = """
+        id, slug, title, summary, source, html, toc, plain_text, first_paragraph, word_count,
+        status, published_at, created_at, updated_at, version
+        """
+
+    /// Published, due, and optionally carrying a tag.
+    static func publicFilter(at now: Date, tagged tag: Slug?) -> SQLQueryString {
+        var filter: SQLQueryString = "status = 'published' AND published_at <= \(bind: now.millisecondsSince1970)"
+        if let tag {
+            filter += " AND id IN (SELECT post_id FROM post_tags WHERE tag_slug = \(bind: tag.rawValue))"
+        }
+        return filter
+    }
+
+    static func post(slug: Slug, in db: any SQLDatabase) async throws -> Post? {
+        guard let row = try await db.raw("SELECT \(unsafeRaw: allColumns) FROM posts WHERE slug = \(bind: slug.rawValue)").first() else {
+            return nil
+        }
+        let id = try row.decode(column: "id", as: Int64.self)
+        let toc = try JSONDecoder().decode(
+            [TableOfContentsEntry].self, from: Data(try row.decode(column: "toc", as: String.self).utf8)
+        )
+        return Post(
+            id: id,
+            slug: try Slug(try row.decode(column: "slug", as: String.self)),
+            title: try row.decode(column: "title", as: String.self),
+            summary: try row.decode(column: "summary", as: String.self),
+            source: try row.decode(column: "source", as: String.self),
+            rendered: RenderedMarkdown(
+                html: try row.decode(column: "html", as: String.self),
+                tableOfContents: toc,
+                plainText: try row.decode(column: "plain_text", as: String.self),
+                firstParagraph: try row.decode(column: "first_paragraph", as: String.self),
+                wordCount: try row.decode(column: "word_count", as: Int.self)
+            ),
+            tags: try await tags(of: [id], in: db)[id] ?? [],
+            status: try PostStatus(rawValue: row.decode(column: "status", as: String.self)) ?? .draft,
+            publishedAt: try date(row, "published_at"),
+            createdAt: try date(row, "created_at"),
+            updatedAt: try date(row, "updated_at"),
+            version: try row.decode(column: "version", as: Int.self)
+        )
+    }
+
+    static func summaries(_ rows: [any SQLRow], in db: any SQLDatabase) async throws -> [PostSummary] {
+        let ids = try rows.map { try $0.decode(column: "id", as: Int64.self) }
+        let tags = try await tags(of: ids, in: db)
+        return try rows.map { row in
+            let id = try row.decode(column: "id", as: Int64.self)
+            return PostSummary(
+                id: id,
+                slug: try Slug(try row.decode(column: "slug", as: String.self)),
+                title: try row.decode(column: "title", as: String.self),
+                summary: try row.decode(column: "excerpt", as: String.self),
+                tags: tags[id] ?? [],
+                publishedAt: try date(row, "published_at"),
+                updatedAt: try date(row, "updated_at"),
+                readingMinutes: ReadingTime.minutes(words: try row.decode(column: "word_count", as: Int.self))
+            )
+        }
+    }
+
+    /// Inserts or updates the row and its tags; returns the post's id.
+    static func write(_ post: Post, isNew: Bool, in db: any SQLDatabase) async throws -> Int64 {
+        let toc = String(decoding: try JSONEncoder().encode(post.rendered.tableOfContents), as: UTF8.self)
+        let values: SQLQueryString = """
+            \(bind: post.title), \(bind: post.summary), \(bind: post.excerpt), \(bind: post.source),
+            \(bind: post.rendered.html), \(bind: toc), \(bind: post.rendered.plainText),
+            \(bind: post.rendered.firstParagraph), \(bind: post.rendered.wordCount), \(bind: post.status.rawValue),
+            \(bind: post.publishedAt.millisecondsSince1970), \(bind: post.updatedAt.millisecondsSince1970), \(bind: post.version)
+            """
+        let id: Int64
+        if isNew {
+            let row = try await db.raw("""
+                INSERT INTO posts (title, summary, excerpt, source, html, toc, plain_text, first_paragraph,
+                    word_count, status, published_at, updated_at, version, slug, created_at)
+                VALUES (\(values), \(bind: post.slug.rawValue), \(bind: post.createdAt.millisecondsSince1970))
+                RETURNING id
+                """).first()
+            id = try row?.decode(column: "id", as: Int64.self) ?? 0
+        } else {
+            id = post.id
+            try await db.raw("""
+                UPDATE posts SET (title, summary, excerpt, source, html, toc, plain_text, first_paragraph,
+                    word_count, status, published_at, updated_at, version) = (\(values))
+                WHERE id = \(bind: id)
+                """).run()
+            try await db.raw("DELETE FROM post_tags WHERE post_id = \(bind: id)").run()
+        }
+        for (position, tag) in post.tags.enumerated() {
+            try await db.raw("""
+                INSERT INTO post_tags (post_id, tag_slug, tag_name, position)
+                VALUES (\(bind: id), \(bind: tag.slug.rawValue), \(bind: tag.name), \(bind: position))
+                """).run()
+        }
+        return id
+    }
+
+    private static func tags(of ids: [Int64], in db: any SQLDatabase) async throws -> [Int64: [Tag]] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.raw("""
+            SELECT post_id, tag_slug, tag_name FROM post_tags WHERE post_id IN (\(binds: ids)) ORDER BY post_id, position
+            """).all()
+        var tags: [Int64: [Tag]] = [:]
+        for row in rows {
+            let tag = Tag(name: try row.decode(column: "tag_name", as: String.self), slug: try Slug(try row.decode(column: "tag_slug", as: String.self)))
+            tags[try row.decode(column: "post_id", as: Int64.self), default: []].append(tag)
+        }
+        return tags
+    }
+
+    private static func date(_ row: any SQLRow, _ column: String) throws -> Date {
+        Date(millisecondsSince1970: try row.decode(column: column, as: Int64.self))
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import GalleyCore
+import GalleyMarkdown
+import Logging
+import SQLKit
+import SQLiteKit
+import Synchronization
+
+/// The embedded default: the whole blog in one SQLite file, in WAL mode with foreign keys on.
+///
+/// Writes go through one connection, one transaction at a time; reads spread over a few more
+/// connections, which WAL lets run beside the writer.
+public final class SQLiteStore: Store {
+    public let path: String
+    let writer: SQLiteConnection
+    let readers: [SQLiteConnection]
+    private let nextReader = Mutex(0)
+    private let writeLock = AsyncMutex()
+
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.path = path
+        self.writer = writer
+        self.readers = readers
+    }
+
+    /// Opens (and creates, with its folder, when missing) the database at `path`. Call
+    /// ``migrate()`` before using it.
+    public static func open(path: String, readerCount: Int = 4, logger: Logger) async throws -> SQLiteStore {
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true
+        )
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        do {
+            let db = writer.sql()
+            try await db.raw("PRAGMA journal_mode = WAL").run()
+            try await db.raw("PRAGMA synchronous = NORMAL").run()
+            try await configure(db)
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<max(1, readerCount) {
+                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                readers.append(reader)
+                try await configure(reader.sql())
+                try await reader.sql().raw("PRAGMA query_only = ON").run()
+            }
+            return SQLiteStore(path: path, writer: writer, readers: readers)
+        } catch {
+            try? await writer.close()
+            throw error
+        }
+    }
+
+    private static func configure(_ db: any SQLDatabase) async throws {
+        try await db.raw("PRAGMA foreign_keys = ON").run()
+        try await db.raw("PRAGMA busy_timeout = 5000").run()
+    }
+
+    /// Applies pending migrations, each in its own transaction, and returns their versions.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await writeLock.withLock {
+            try await Migrator(database: self.writer.sql()).migrate()
+        }
+    }
+
+    public func close() async throws {
+        for reader in readers { try await reader.close() }
+        try await writer.close()
+    }
+
+    private var reader: any SQLDatabase {
+        let index = nextReader.withLock { next in
+            defer { next = (next + 1) % readers.count }
+            return next
+        }
+        return readers[index].sql()
+    }
+
+    /// Runs `body` in an immediate transaction on the writer, committed when it returns and
+    /// rolled back when it throws.
+    private func transaction<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            let db = self.writer.sql()
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    // MARK: Store
+
+    public func checkHealth() async throws {
+        _ = try await reader.raw("SELECT 1 AS ok").first()
+    }
+
+    public func siteRevision() async throws -> Int64 {
+        let row = try await reader.raw("SELECT revision FROM site_state WHERE id = 1").first()
+        return try row?.decode(column: "revision", as: Int64.self) ?? 0
+    }
+
+    public func savePost(_ draft: PostDraft, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult {
+        try await transaction { db in
+            let existing = try await PostRows.post(slug: draft.slug, in: db)
+            if let existing, existing.draft == draft, existing.rendered == rendered {
+                return SaveResult(post: existing, outcome: .unchanged)
+            }
+            let authorChanged = existing?.draft != draft
+            var post = Post(
+                id: existing?.id ?? 0, slug: draft.slug, title: draft.title, summary: draft.summary,
+                source: draft.source, rendered: rendered, tags: draft.tags, status: draft.status,
+                publishedAt: draft.publishedAt, createdAt: existing?.createdAt ?? now, updatedAt: now,
+                version: (existing?.version ?? 0) + (authorChanged ? 1 : 0)
+            )
+            post.id = try await PostRows.write(post, isNew: existing == nil, in: db)
+            if authorChanged {
+                try await db.raw("""
+                    INSERT INTO revisions (post_id, number, title, source, created_at)
+                    VALUES (\(bind: post.id), \(bind: post.version), \(bind: post.title), \(bind: post.source), \(bind: now.millisecondsSince1970))
+                    """).run()
+            }
+            try await db.raw("UPDATE site_state SET revision = revision + 1 WHERE id = 1").run()
+            return SaveResult(post: post, outcome: existing == nil ? .created : .updated)
+        }
+    }
+
+    public func publishedPosts(_ request: PageRequest, tagged tag: Slug?, at now: Date) async throws -> Page<PostSummary> {
+        let db = reader
+        let filter = PostRows.publicFilter(at: now, tagged: tag)
+        let count = try await db.raw("SELECT COUNT(*) AS total FROM posts WHERE " + filter).first()
+        let rows = try await db.raw("""
+            SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(filter)
+            ORDER BY published_at DESC, id DESC LIMIT \(bind: request.perPage) OFFSET \(bind: request.offset)
+            """).all()
+        return Page(
+            items: try await PostRows.summaries(rows, in: db),
+            request: request,
+            total: try count?.decode(column: "total", as: Int.self) ?? 0
+        )
+    }
+
+    public func publishedArchive(at now: Date) async throws -> [PostSummary] {
+        let db = reader
+        let rows = try await db.raw("""
+            SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(PostRows.publicFilter(at: now, tagged: nil))
+            ORDER BY published_at DESC, id DESC
+            """).all()
+        return try await PostRows.summaries(rows, in: db)
+    }
+
+    public func publishedPost(slug: Slug, at now: Date) async throws -> Post? {
+        try await PostRows.post(slug: slug, in: reader).flatMap { $0.isPublic(at: now) ? $0 : nil }
+    }
+
+    public func post(slug: Slug) async throws -> Post? {
+        try await PostRows.post(slug: slug, in: reader)
+    }
+
+    public func revisions(ofPost id: Int64) async throws -> [Revision] {
+        try await reader.raw("""
+            SELECT number, title, source, created_at FROM revisions WHERE post_id = \(bind: id) ORDER BY number
+            """).all().map { row in
+            Revision(
+                postID: id,
+                number: try row.decode(column: "number", as: Int.self),
+                title: try row.decode(column: "title", as: String.self),
+                source: try row.decode(column: "source", as: String.self),
+                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+            )
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import GalleyCore
+@testable import GalleyStorage
+import Logging
+import SQLiteKit
+import Testing
+
+@Suite struct SQLiteStoreTests {
+    let logger = Logger(label: "test")
+
+    @Test func migrationsAreRecordedAndAppliedOnce() async throws {
+        try await TemporaryFolder.with { folder in
+            let path = folder.appendingPathComponent("nested/galley.sqlite").path
+            let store = try await SQLiteStore.open(path: path, logger: logger)
+            #expect(try await store.migrate() == [1])
+            #expect(try await store.migrate() == [])
+            try await store.close()
+
+            let connection = try await SQLiteConnection.open(storage: .file(path: path))
+            let rows = try await connection.sql().raw("SELECT version, name FROM schema_migrations").all()
+            #expect(try rows.map { try $0.decode(column: "version", as: Int.self) } == [1])
+            try await connection.close()
+        }
+    }
+
+    @Test func databaseRunsInWALModeWithForeignKeysOn() async throws {
+        try await TemporaryFolder.with { folder in
+            let path = folder.appendingPathComponent("galley.sqlite").path
+            let store = try await SQLiteStore.open(path: path, logger: logger)
+            try await store.migrate()
+            try await store.close()
+            let connection = try await SQLiteConnection.open(storage: .file(path: path))
+            let mode = try await connection.sql().raw("PRAGMA journal_mode").first()
+            #expect(try mode?.decode(column: "journal_mode", as: String.self) == "wal")
+            try await connection.close()
+            // Foreign keys are a per-connection setting: every connection of the store has them on.
+            let reopened = try await Self.open(path, logger)
+            for connection in [reopened.writer] + reopened.readers {
+                let row = try await connection.sql().raw("PRAGMA foreign_keys").first()
+                #expect(try row?.decode(column: "foreign_keys", as: Int.self) == 1)
+            }
+            try await reopened.close()
+        }
+    }
+
+    @Test func dataSurvivesReopening() async throws {
+        try await TemporaryFolder.with { folder in
+            let path = folder.appendingPathComponent("galley.sqlite").path
+            let writer = PostWriter(store: try await Self.open(path, logger))
+            let saved = try await writer.save(.fixture(slug: "kept", tags: ["x"])).post
+            try await (writer.store as? SQLiteStore)?.close()
+
+            let store = try await Self.open(path, logger)
+            #expect(try await store.post(slug: Slug("kept")) == saved)
+            #expect(try await store.revisions(ofPost: saved.id).count == 1)
+            try await store.close()
+        }
+    }
+
+    static func open(_ path: String, _ logger: Logger) async throws -> SQLiteStore {
+        let store = try await SQLiteStore.open(path: path, logger: logger)
+        try await store.migrate()
+        return store
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import GalleyCore
+import GalleyMarkdown
+import GalleyStorage
+import Logging
+import Testing
+
+/// The behaviour every store must have, run unchanged over each implementation.
+@Suite struct StoreContractTests {
+    static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+    static let renderer = MarkdownRenderer()
+
+    func save(_ store: some Store, _ draft: PostDraft, at now: Date = t0) async throws -> SaveResult {
+        try await store.savePost(draft, rendered: Self.renderer.render(draft.source), at: now)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func newPostIsCreatedWithItsFirstRevision(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let draft = PostDraft.fixture(slug: "hello", tags: ["Swift", "Server Side"])
+            let result = try await save(store, draft)
+            #expect(result.outcome == .created)
+            #expect(result.post.version == 1)
+            let stored = try #require(try await store.post(slug: draft.slug))
+            #expect(stored == result.post)
+            #expect(stored.draft == draft)
+            #expect(stored.rendered == Self.renderer.render(draft.source))
+            #expect(stored.tags.map(\.name) == ["Swift", "Server Side"])
+            #expect(stored.tags.map(\.slug.rawValue) == ["swift", "server-side"])
+            let revisions = try await store.revisions(ofPost: stored.id)
+            #expect(revisions == [Revision(postID: stored.id, number: 1, title: draft.title, source: draft.source, createdAt: Self.t0)])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func savingTheSameDraftAgainChangesNothing(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let draft = PostDraft.fixture(slug: "same")
+            let first = try await save(store, draft)
+            let revision = try await store.siteRevision()
+            let second = try await save(store, draft, at: Self.t0.addingTimeInterval(60))
+            #expect(second.outcome == .unchanged)
+            #expect(second.post == first.post)
+            #expect(try await store.siteRevision() == revision)
+            #expect(try await store.revisions(ofPost: first.post.id).count == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func changingAPostAppendsARevisionAndBumpsItsVersion(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            var draft = PostDraft.fixture(slug: "evolving", tags: ["a"])
+            let first = try await save(store, draft)
+            draft.source = "Second *version*."
+            draft.title = "Evolved"
+            draft.tags = .named(["b", "a"])
+            let later = Self.t0.addingTimeInterval(3600)
+            let second = try await save(store, draft, at: later)
+            #expect(second.outcome == .updated)
+            #expect(second.post.id == first.post.id)
+            #expect(second.post.version == 2)
+            #expect(second.post.createdAt == Self.t0)
+            #expect(second.post.updatedAt == later)
+            let stored = try #require(try await store.post(slug: draft.slug))
+            #expect(stored == second.post)
+            #expect(stored.tags.map(\.name) == ["b", "a"])
+            let revisions = try await store.revisions(ofPost: stored.id)
+            #expect(revisions.map(\.number) == [1, 2])
+            #expect(revisions.map(\.title) == ["Post evolving", "Evolved"])
+            #expect(revisions.last?.source == "Second *version*.")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aNewRenderingOfTheSameSourceUpdatesWithoutARevision(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let draft = PostDraft.fixture(slug: "rerender")
+            let first = try await save(store, draft)
+            var rendered = Self.renderer.render(draft.source)
+            rendered.html += "<!-- better -->"
+            let second = try await store.savePost(draft, rendered: rendered, at: Self.t0.addingTimeInterval(1))
+            #expect(second.outcome == .updated)
+            #expect(second.post.version == first.post.version)
+            #expect(try await store.post(slug: draft.slug)?.rendered.html == rendered.html)
+            #expect(try await store.revisions(ofPost: first.post.id).count == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func draftsAndScheduledPostsAreHiddenFromEveryPublicRead(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let now = Self.t0
+            _ = try await save(store, .fixture(slug: "public", date: now.addingTimeInterval(-60), tags: ["t"]))
+            _ = try await save(store, .fixture(slug: "draft", date: now.addingTimeInterval(-60), tags: ["t"], status: .draft))
+            _ = try await save(store, .fixture(slug: "scheduled", date: now.addingTimeInterval(1), tags: ["t"]))
+            let page = try await store.publishedPosts(PageRequest(), tagged: nil, at: now)
+            #expect(page.items.map(\.slug.rawValue) == ["public"])
+            #expect(page.total == 1)
+            let tagged = try await store.publishedPosts(PageRequest(), tagged: Slug("t"), at: now)
+            #expect(tagged.items.map(\.slug.rawValue) == ["public"])
+            #expect(try await store.publishedArchive(at: now).map(\.slug.rawValue) == ["public"])
+            #expect(try await store.publishedPost(slug: Slug("draft"), at: now) == nil)
+            #expect(try await store.publishedPost(slug: Slug("scheduled"), at: now) == nil)
+            #expect(try await store.post(slug: Slug("draft")) != nil)
+            #expect(try await store.post(slug: Slug("scheduled")) != nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aScheduledPostAppearsAtItsMomentAndNotBefore(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let due = Self.t0.addingTimeInterval(3600)
+            _ = try await save(store, .fixture(slug: "later", date: due))
+            #expect(try await store.publishedPost(slug: Slug("later"), at: due.addingTimeInterval(-0.001)) == nil)
+            #expect(try await store.publishedPost(slug: Slug("later"), at: due) != nil)
+            #expect(try await store.publishedPosts(PageRequest(), tagged: nil, at: due).total == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func publicListsAreNewestFirstAndPaged(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            for day in 1...25 {
+                _ = try await save(store, .fixture(slug: "day-\(day)", date: Self.t0.addingTimeInterval(Double(day) * 86_400), tags: day.isMultiple(of: 5) ? ["fifth"] : []))
+            }
+            let now = Self.t0.addingTimeInterval(100 * 86_400)
+            let first = try await store.publishedPosts(PageRequest(page: 1, perPage: 10), tagged: nil, at: now)
+            #expect(first.items.map(\.slug.rawValue) == (16...25).reversed().map { "day-\($0)" })
+            #expect(first.total == 25)
+            #expect(first.totalPages == 3)
+            let last = try await store.publishedPosts(PageRequest(page: 3, perPage: 10), tagged: nil, at: now)
+            #expect(last.items.map(\.slug.rawValue) == (1...5).reversed().map { "day-\($0)" })
+            let beyond = try await store.publishedPosts(PageRequest(page: 4, perPage: 10), tagged: nil, at: now)
+            #expect(beyond.items.isEmpty)
+            let fifth = try await store.publishedPosts(PageRequest(page: 1, perPage: 2), tagged: Slug("fifth"), at: now)
+            #expect(fifth.items.map(\.slug.rawValue) == ["day-25", "day-20"])
+            #expect(fifth.total == 5)
+            #expect(fifth.items.first?.tags.map(\.name) == ["fifth"])
+            let archive = try await store.publishedArchive(at: now)
+            #expect(archive.count == 25)
+            #expect(archive.first?.slug.rawValue == "day-25")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func summariesCarryTheExcerptAndReadingTime(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let words = Array(repeating: "word", count: 500).joined(separator: " ")
+            _ = try await save(store, .fixture(slug: "long", source: "# Heading\n\n\(words)\n"))
+            _ = try await save(store, .fixture(slug: "summarised", summary: "Given by the author."))
+            let items = try await store.publishedPosts(PageRequest(), tagged: nil, at: Self.t0).items
+            let long = try #require(items.first { $0.slug.rawValue == "long" })
+            #expect(long.readingMinutes == 3)
+            #expect(long.summary.hasSuffix("…"))
+            #expect(long.summary.count <= 281)
+            #expect(items.first { $0.slug.rawValue == "summarised" }?.summary == "Given by the author.")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func siteRevisionGrowsWithEveryChange(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let start = try await store.siteRevision()
+            _ = try await save(store, .fixture(slug: "one"))
+            let afterOne = try await store.siteRevision()
+            _ = try await save(store, .fixture(slug: "two"))
+            let afterTwo = try await store.siteRevision()
+            #expect(start < afterOne)
+            #expect(afterOne < afterTwo)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func concurrentSavesAllLand(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<40 {
+                    group.addTask { _ = try await save(store, .fixture(slug: "c-\(n)", tags: ["x", "y"])) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.publishedPosts(PageRequest(), tagged: Slug("y"), at: Self.t0).total == 40)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func healthCheckAnswers(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await store.checkHealth()
+        }
+    }
+}
+
+/// The store implementations under contract.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case memory, sqlite
+
+    var testDescription: String { rawValue }
+
+    func withStore(_ body: (any Store) async throws -> Void) async throws {
+        switch self {
+        case .memory:
+            try await body(MemoryStore())
+        case .sqlite:
+            try await TemporaryFolder.with { folder in
+                let store = try await SQLiteStore.open(path: folder.appendingPathComponent("galley.sqlite").path, logger: Logger(label: "test"))
+                try await store.migrate()
+                do {
+                    try await body(store)
+                } catch {
+                    try await store.close()
+                    throw error
+                }
+                try await store.close()
+            }
+        }
+    }
+}
+
+enum TemporaryFolder {
+    static func with<T>(_ body: (URL) async throws -> T) async throws -> T {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("galley-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try await body(url)
+    }
+}
+
+extension PostDraft {
+    static func fixture(
+        slug: String, source: String? = nil, summary: String = "", date: Date = StoreContractTests.t0.addingTimeInterval(-86_400),
+        tags: [String] = [], status: PostStatus = .published
+    ) -> PostDraft {
+        PostDraft(
+            slug: try! Slug(slug), title: "Post \(slug)", summary: summary,
+            source: source ?? "Body of **\(slug)**.\n\n## Section\n\nMore.\n",
+            tags: .named(tags), status: status, publishedAt: date
+        )
+    }
+}
