@@ -1,1 +1,3 @@
-print("x")
+import GalleyCLI
+
+await GalleyCommand.runFromCommandLine()

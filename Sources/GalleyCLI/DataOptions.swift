@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import GalleyStorage
+import Logging
+
+/// Where the blog's data lives; shared by every command that opens it.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Folder of the SQLite database (env: GALLEY_DATA; default: ./galley-data).", valueName: "path"))
+    var data: String?
+
+    func folder(_ settings: inout Settings) -> String {
+        settings.value(data, flag: "--data", env: "GALLEY_DATA", default: "./galley-data", expectation: "a folder path", Parse.nonEmpty)
+    }
+
+    /// Opens the database in `folder`, creating it when missing, with every migration applied.
+    static func openStore(folder: String, logger: Logger) async throws -> (store: SQLiteStore, applied: [Int]) {
+        let path = URL(fileURLWithPath: folder).appendingPathComponent("galley.sqlite").path
+        let store = try await SQLiteStore.open(path: path, logger: logger)
+        do {
+            return (store, try await store.migrate())
+        } catch {
+            try await store.close()
+            throw error
+        }
+    }
+}
+
+enum Logs {
+    /// Logs go to standard error, each line with its level and metadata (the request id among it).
+    static func bootstrap(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import GalleyCore
+import GalleyStorage
+import GalleyWeb
+import Hummingbird
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the blog over HTTP.",
+        discussion: """
+            Creates the database on first run (with a welcome post), applies pending migrations and \
+            serves until SIGINT or SIGTERM. Every option can also be set by its environment variable; \
+            an option given on the command line wins.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Address to listen on (env: GALLEY_HOST; default: 127.0.0.1).", valueName: "address"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one (env: GALLEY_PORT; default: 8080).", valueName: "number"))
+    var port: String?
+
+    @Option(help: ArgumentHelp("Public address of the site, for canonical links (env: GALLEY_BASE_URL; default: http://HOST:PORT).", valueName: "url"))
+    var baseURL: String?
+
+    @Option(help: ArgumentHelp("The blog's title (env: GALLEY_SITE_TITLE; default: Galley).", valueName: "text"))
+    var siteTitle: String?
+
+    @Option(help: ArgumentHelp("One sentence about the blog (env: GALLEY_SITE_DESCRIPTION).", valueName: "text"))
+    var siteDescription: String?
+
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (env: GALLEY_LOG_LEVEL; default: info).", valueName: "level"))
+    var logLevel: String?
+
+    @OptionGroup var dataOptions: DataOptions
+
+    /// Everything `serve` was told, validated.
+    struct Resolved {
+        var web: WebConfiguration
+        var dataFolder: String
+        var logLevel: Logger.Level
+    }
+
+    func resolve(environment: [String: String]) throws -> Resolved {
+        var settings = Settings(environment: environment)
+        let host = settings.value(host, flag: "--host", env: "GALLEY_HOST", default: "127.0.0.1", expectation: "a host name or IP address", Parse.host)
+        let port = settings.value(port, flag: "--port", env: "GALLEY_PORT", default: 8080, expectation: "a port number from 0 to 65535", Parse.port)
+        let publicHost = ["0.0.0.0", "::", ""].contains(host) ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
+        let baseURL = settings.value(baseURL, flag: "--base-url", env: "GALLEY_BASE_URL", default: "http://\(publicHost):\(port)", expectation: "an http:// or https:// URL without query", Parse.baseURL)
+        let defaults = SiteConfiguration()
+        let title = settings.value(siteTitle, flag: "--site-title", env: "GALLEY_SITE_TITLE", default: defaults.title, expectation: "a title", Parse.nonEmpty)
+        let description = settings.value(siteDescription, flag: "--site-description", env: "GALLEY_SITE_DESCRIPTION", default: defaults.description, expectation: "a description", Parse.nonEmpty)
+        let level = settings.value(logLevel, flag: "--log-level", env: "GALLEY_LOG_LEVEL", default: .info, expectation: "one of trace, debug, info, notice, warning, error, critical", Parse.logLevel)
+        let folder = dataOptions.folder(&settings)
+        try settings.validate()
+        return Resolved(
+            web: WebConfiguration(host: host, port: port, site: SiteConfiguration(baseURL: baseURL, title: title, description: description)),
+            dataFolder: folder,
+            logLevel: level
+        )
+    }
+
+    func run() async throws {
+        let resolved = try resolve(environment: ProcessInfo.processInfo.environment)
+        Logs.bootstrap(level: resolved.logLevel)
+        let logger = Logger(label: "galley")
+
+        let (store, applied) = try await DataOptions.openStore(folder: resolved.dataFolder, logger: logger)
+        do {
+            if !applied.isEmpty {
+                logger.notice("applied migrations", metadata: ["versions": "\(applied)", "database": "\(store.path)"])
+            }
+            if applied.contains(1) {
+                let welcome = try await PostWriter(store: store).save(WelcomePost.draft(at: Date()))
+                logger.notice("new blog: published the welcome post", metadata: ["slug": "\(welcome.post.slug)"])
+            }
+            let app = try await buildApplication(configuration: resolved.web, store: store, logger: logger) { port in
+                let shown = resolved.web.site.baseURL.hasSuffix(":0") ? "http://\(resolved.web.host):\(port)" : resolved.web.site.baseURL
+                // Unbuffered, so scripts waiting for this line see it at once.
+                FileHandle.standardOutput.write(Data("Galley is serving \(shown) (listening on \(resolved.web.host):\(port), data in \(resolved.dataFolder))\n".utf8))
+            }
+            try await app.runService()
+        } catch {
+            try await store.close()
+            throw error
+        }
+        try await store.close()
+        logger.notice("stopped")
+    }
+}

@@ -1,0 +1,25 @@
+import GalleyCore
+
+/// `/tags/:tag`: the public posts with one tag.
+struct TagPage: PageView {
+    static let template = "tag"
+
+    let head: PageHead
+    let name: String
+    let count: String
+    let posts: [PostListItem]
+    let pagination: Pagination
+
+    init(tag: Tag, page: Page<PostSummary>) {
+        let path = SitePath.tag(tag.slug)
+        head = PageHead(
+            title: "Posts tagged “\(tag.name)”" + (page.page == 1 ? "" : ", page \(page.page)"),
+            description: "Every post tagged “\(tag.name)”.",
+            canonicalPath: Pagination.url(path, page: page.page)
+        )
+        name = tag.name
+        count = page.total == 1 ? "1 post" : "\(page.total) posts"
+        posts = page.items.map(PostListItem.init)
+        pagination = Pagination(page, path: path)
+    }
+}
