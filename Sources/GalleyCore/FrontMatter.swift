@@ -29,9 +29,8 @@ public struct MarkdownDocument: Sendable, Equatable {
     /// `title`, `date`, `slug`, `tags` (a list, or a comma- or space-separated string), `draft`,
     /// `published: false` (Jekyll's draft), and `summary` or `description`. Unknown keys are ignored.
     public static func parse(_ text: String) throws(ParseError) -> MarkdownDocument {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? line.dropLast() : line
-        }
+        // `\r\n` is one Character in Swift, so split on any newline, not on "\n".
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
         guard lines.first?.trimmingTrailingSpaces() == "---" else {
             return MarkdownDocument(frontMatter: FrontMatter(), body: text)
