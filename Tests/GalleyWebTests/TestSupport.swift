@@ -1,0 +1,71 @@
+import Foundation
+import GalleyCore
+import GalleyMarkdown
+import GalleyWeb
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A blog in memory with a clock the test controls.
+struct TestBlog {
+    static let now = Date(timeIntervalSince1970: 1_750_000_000)
+
+    let store: MemoryStore
+    let site: SiteConfiguration
+
+    init(now: Date = TestBlog.now, postsPerPage: Int = 10) {
+        store = MemoryStore()
+        site = SiteConfiguration(baseURL: "https://blog.example.com", title: "Test Blog", description: "Posts for tests.", postsPerPage: postsPerPage, clock: { now })
+    }
+
+    @discardableResult
+    func publish(
+        _ slug: String, title: String? = nil, daysAgo: Double = 1, tags: [String] = [],
+        status: PostStatus = .published, source: String? = nil
+    ) async throws -> Post {
+        let draft = PostDraft(
+            slug: try Slug(slug), title: title ?? "Title of \(slug)", summary: "",
+            source: source ?? "Text of \(slug).\n", tags: .named(tags), status: status,
+            publishedAt: Self.now.addingTimeInterval(-daysAgo * 86_400)
+        )
+        return try await PostWriter(store: store).save(draft).post
+    }
+
+    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await Self.test(store: store, site: site, body)
+    }
+
+    static func test(store: some Store, site: SiteConfiguration, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let router = try await buildRouter(site: site, store: store)
+        try await Application(router: router).test(.router, body)
+    }
+}
+
+extension TestClientProtocol {
+    /// GET a path and hand back status, headers and body as text.
+    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: String) {
+        try await execute(uri: uri, method: .get, headers: headers) { response in
+            (response.status, response.headers, String(buffer: response.body))
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-Id")!
+}
+
+/// Decodes `{"error": {...}}`.
+struct ErrorBody: Decodable {
+    struct Detail: Decodable {
+        let status: Int
+        let code: String
+        let message: String
+        let request_id: String
+    }
+    let error: Detail
+
+    init(_ text: String) throws {
+        self = try JSONDecoder().decode(ErrorBody.self, from: Data(text.utf8))
+    }
+}
