@@ -1,0 +1,50 @@
+import Foundation
+@testable import GalleyCLI
+import Logging
+import Testing
+
+@Suite struct ServeSettingsTests {
+    @Test func defaultsServeLocallyOnPort8080() throws {
+        let resolved = try ServeCommand.parse([]).resolve(environment: [:])
+        #expect(resolved.web.host == "127.0.0.1")
+        #expect(resolved.web.port == 8080)
+        #expect(resolved.web.site.baseURL == "http://127.0.0.1:8080")
+        #expect(resolved.dataFolder == "./galley-data")
+        #expect(resolved.logLevel == .info)
+    }
+
+    @Test func environmentVariablesSetWhatOptionsDoNot() throws {
+        let environment = [
+            "GALLEY_HOST": "0.0.0.0", "GALLEY_PORT": "9000", "GALLEY_DATA": "/var/lib/galley",
+            "GALLEY_BASE_URL": "https://blog.example.com/", "GALLEY_LOG_LEVEL": "DEBUG", "GALLEY_SITE_TITLE": "Notes",
+        ]
+        let resolved = try ServeCommand.parse(["--port", "9100"]).resolve(environment: environment)
+        #expect(resolved.web.host == "0.0.0.0")
+        #expect(resolved.web.port == 9100)
+        #expect(resolved.dataFolder == "/var/lib/galley")
+        #expect(resolved.web.site.baseURL == "https://blog.example.com")
+        #expect(resolved.web.site.title == "Notes")
+        #expect(resolved.logLevel == .debug)
+    }
+
+    @Test func aHostListeningEverywhereStillLinksToALocalAddress() throws {
+        let resolved = try ServeCommand.parse(["--host", "0.0.0.0", "--port", "8081"]).resolve(environment: [:])
+        #expect(resolved.web.site.baseURL == "http://127.0.0.1:8081")
+    }
+
+    @Test func everyBadValueIsNamedInOneError() throws {
+        let command = try ServeCommand.parse(["--port", "70000", "--base-url", "ftp://example.com", "--log-level", "loud"])
+        do {
+            _ = try command.resolve(environment: ["GALLEY_HOST": "bad host!", "GALLEY_DATA": " "])
+            Issue.record("bad settings were accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.problems == [
+                "--host (GALLEY_HOST): 'bad host!' is not a host name or IP address",
+                "--port (GALLEY_PORT): '70000' is not a port number from 0 to 65535",
+                "--base-url (GALLEY_BASE_URL): 'ftp://example.com' is not an http:// or https:// URL without query",
+                "--log-level (GALLEY_LOG_LEVEL): 'loud' is not one of trace, debug, info, notice, warning, error, critical",
+                "--data (GALLEY_DATA): ' ' is not a folder path",
+            ])
+        }
+    }
+}
