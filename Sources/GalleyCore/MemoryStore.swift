@@ -74,7 +74,7 @@ public actor MemoryStore: Store {
 
     public func checkHealth() {}
 
-    private func publicPosts(at now: Date) -> [Post] {
+    func publicPosts(at now: Date) -> [Post] {
         posts.values.filter { $0.isPublic(at: now) }.sorted(by: Post.newestFirst)
     }
 }

@@ -47,7 +47,7 @@ public protocol PostStore: Sendable {
 }
 
 /// Everything the web application needs from storage.
-public protocol Store: PostStore {
+public protocol Store: PostStore, DiscoveryStore {
     /// Throws when the database cannot answer a trivial query.
     func checkHealth() async throws
 }

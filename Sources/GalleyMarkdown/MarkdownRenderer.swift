@@ -10,7 +10,8 @@ import Darwin
 /// CommonMark plus GitHub's extensions (tables, strikethrough, autolinks, task lists, footnotes).
 /// Raw HTML in the source is never emitted (cmark's safe mode), and links with dangerous schemes
 /// (`javascript:` and the like) lose their target. On top of cmark, every heading gets a unique
-/// `id` and a self-link, and code blocks go through a ``CodeBlockRenderer``.
+/// `id` and a self-link, code blocks go through a ``CodeBlockRenderer``, links to other sites get
+/// `rel="noopener"` and images load lazily.
 public struct MarkdownRenderer: Sendable {
     public var codeBlocks: any CodeBlockRenderer
 
@@ -38,12 +39,22 @@ public struct MarkdownRenderer: Sendable {
 
         let plainText = collected.plainText.trimmingTrailingWhitespace()
         return RenderedMarkdown(
-            html: document.html(),
+            html: Self.finishTags(document.html()),
             tableOfContents: toc,
             plainText: plainText,
             firstParagraph: collected.firstParagraph ?? "",
             wordCount: plainText.split(whereSeparator: \.isWhitespace).count
         )
+    }
+}
+
+extension MarkdownRenderer {
+    /// Adds the attributes cmark has no option for. Raw HTML is omitted and code is escaped, so
+    /// every `<a href="http` and `<img src="` left in cmark's output is a link or an image of the
+    /// post itself.
+    static func finishTags(_ html: String) -> String {
+        html.replacing("<a href=\"http", with: "<a rel=\"noopener\" href=\"http")
+            .replacing("<img src=\"", with: "<img loading=\"lazy\" decoding=\"async\" src=\"")
     }
 }
 

@@ -59,5 +59,19 @@ enum Migrations {
                 "INSERT INTO site_state (id, revision) VALUES (1, 0)",
             ]
         ),
+        Migration(
+            version: 2,
+            name: "full-text search over titles, tags and bodies",
+            sqlite: [
+                "CREATE VIRTUAL TABLE posts_fts USING fts5 (title, tags, body, tokenize = 'unicode61 remove_diacritics 2')",
+                """
+                INSERT INTO posts_fts (rowid, title, tags, body)
+                SELECT id, title,
+                    COALESCE((SELECT group_concat(tag_name, ' ') FROM post_tags WHERE post_id = posts.id), ''),
+                    plain_text
+                FROM posts
+                """,
+            ]
+        ),
     ]
 }

@@ -21,33 +21,39 @@ enum PostRows {
     }
 
     static func post(slug: Slug, in db: any SQLDatabase) async throws -> Post? {
-        guard let row = try await db.raw("SELECT \(unsafeRaw: allColumns) FROM posts WHERE slug = \(bind: slug.rawValue)").first() else {
-            return nil
+        try await posts(db.raw("SELECT \(unsafeRaw: allColumns) FROM posts WHERE slug = \(bind: slug.rawValue)").all(), in: db).first
+    }
+
+    /// Full posts from rows of `allColumns`, with their tags.
+    static func posts(_ rows: [any SQLRow], in db: any SQLDatabase) async throws -> [Post] {
+        let ids = try rows.map { try $0.decode(column: "id", as: Int64.self) }
+        let tags = try await tags(of: ids, in: db)
+        return try rows.map { row in
+            let id = try row.decode(column: "id", as: Int64.self)
+            let toc = try JSONDecoder().decode(
+                [TableOfContentsEntry].self, from: Data(try row.decode(column: "toc", as: String.self).utf8)
+            )
+            return Post(
+                id: id,
+                slug: try Slug(try row.decode(column: "slug", as: String.self)),
+                title: try row.decode(column: "title", as: String.self),
+                summary: try row.decode(column: "summary", as: String.self),
+                source: try row.decode(column: "source", as: String.self),
+                rendered: RenderedMarkdown(
+                    html: try row.decode(column: "html", as: String.self),
+                    tableOfContents: toc,
+                    plainText: try row.decode(column: "plain_text", as: String.self),
+                    firstParagraph: try row.decode(column: "first_paragraph", as: String.self),
+                    wordCount: try row.decode(column: "word_count", as: Int.self)
+                ),
+                tags: tags[id] ?? [],
+                status: try PostStatus(rawValue: row.decode(column: "status", as: String.self)) ?? .draft,
+                publishedAt: try date(row, "published_at"),
+                createdAt: try date(row, "created_at"),
+                updatedAt: try date(row, "updated_at"),
+                version: try row.decode(column: "version", as: Int.self)
+            )
         }
-        let id = try row.decode(column: "id", as: Int64.self)
-        let toc = try JSONDecoder().decode(
-            [TableOfContentsEntry].self, from: Data(try row.decode(column: "toc", as: String.self).utf8)
-        )
-        return Post(
-            id: id,
-            slug: try Slug(try row.decode(column: "slug", as: String.self)),
-            title: try row.decode(column: "title", as: String.self),
-            summary: try row.decode(column: "summary", as: String.self),
-            source: try row.decode(column: "source", as: String.self),
-            rendered: RenderedMarkdown(
-                html: try row.decode(column: "html", as: String.self),
-                tableOfContents: toc,
-                plainText: try row.decode(column: "plain_text", as: String.self),
-                firstParagraph: try row.decode(column: "first_paragraph", as: String.self),
-                wordCount: try row.decode(column: "word_count", as: Int.self)
-            ),
-            tags: try await tags(of: [id], in: db)[id] ?? [],
-            status: try PostStatus(rawValue: row.decode(column: "status", as: String.self)) ?? .draft,
-            publishedAt: try date(row, "published_at"),
-            createdAt: try date(row, "created_at"),
-            updatedAt: try date(row, "updated_at"),
-            version: try row.decode(column: "version", as: Int.self)
-        )
     }
 
     static func summaries(_ rows: [any SQLRow], in db: any SQLDatabase) async throws -> [PostSummary] {
@@ -101,10 +107,15 @@ enum PostRows {
                 VALUES (\(bind: id), \(bind: tag.slug.rawValue), \(bind: tag.name), \(bind: position))
                 """).run()
         }
+        try await db.raw("DELETE FROM posts_fts WHERE rowid = \(bind: id)").run()
+        try await db.raw("""
+            INSERT INTO posts_fts (rowid, title, tags, body)
+            VALUES (\(bind: id), \(bind: post.title), \(bind: post.tags.map(\.name).joined(separator: " ")), \(bind: post.rendered.plainText))
+            """).run()
         return id
     }
 
-    private static func tags(of ids: [Int64], in db: any SQLDatabase) async throws -> [Int64: [Tag]] {
+    static func tags(of ids: [Int64], in db: any SQLDatabase) async throws -> [Int64: [Tag]] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await db.raw("""
             SELECT post_id, tag_slug, tag_name FROM post_tags WHERE post_id IN (\(binds: ids)) ORDER BY post_id, position

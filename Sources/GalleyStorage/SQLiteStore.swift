@@ -67,7 +67,7 @@ public final class SQLiteStore: Store {
         try await writer.close()
     }
 
-    private var reader: any SQLDatabase {
+    var reader: any SQLDatabase {
         let index = nextReader.withLock { next in
             defer { next = (next + 1) % readers.count }
             return next

@@ -67,9 +67,23 @@ import Testing
         #expect(html.contains("<table>"))
         #expect(html.contains(#"<td align="right">2</td>"#))
         #expect(html.contains("<del>old</del>"))
-        #expect(html.contains(#"<a href="http://www.example.com">"#))
+        #expect(html.contains(#"<a rel="noopener" href="http://www.example.com">"#))
         #expect(html.contains(#"<input type="checkbox" checked="" disabled="" />"#))
         #expect(html.contains("data-footnotes"))
+    }
+
+    @Test func linksToOtherSitesGetNoopenerAndImagesLoadLazily() {
+        let html = renderer.render("[out](https://example.com/x) [in](/posts/y) [frag](#z) ![pic](/media/a.png \"T\")\n").html
+        #expect(html.contains(#"<a rel="noopener" href="https://example.com/x">out</a>"#))
+        #expect(html.contains(#"<a href="/posts/y">in</a>"#))
+        #expect(html.contains(##"<a href="#z">frag</a>"##))
+        #expect(html.contains(#"<img loading="lazy" decoding="async" src="/media/a.png" alt="pic" title="T" />"#))
+    }
+
+    @Test func codeThatLooksLikeALinkIsLeftAlone() {
+        let html = renderer.render("```html\n<a href=\"http://x\">x</a> <img src=\"y\">\n```\n").html
+        #expect(!html.contains("noopener"))
+        #expect(!html.contains("lazy"))
     }
 
     @Test func plainTextAndFirstParagraphComeFromTheSamePass() {

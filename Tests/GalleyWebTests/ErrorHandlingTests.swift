@@ -142,4 +142,9 @@ struct BrokenStore: Store {
     func revisions(ofPost id: Int64) async throws -> [Revision] { throw DatabaseGone() }
     func siteRevision() async throws -> Int64 { throw DatabaseGone() }
     func checkHealth() async throws { throw DatabaseGone() }
+    func search(_ query: SearchQuery, page: PageRequest, at now: Date) async throws -> Page<SearchHit> { throw DatabaseGone() }
+    func publicTags(at now: Date) async throws -> [TagCount] { throw DatabaseGone() }
+    func adjacentPosts(to post: Post, at now: Date) async throws -> AdjacentPosts { throw DatabaseGone() }
+    func relatedPosts(to post: Post, limit: Int, at now: Date) async throws -> [PostSummary] { throw DatabaseGone() }
+    func latestPosts(limit: Int, tagged tag: Slug?, at now: Date) async throws -> [Post] { throw DatabaseGone() }
 }
