@@ -17,6 +17,7 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/check-feeds.sh
 
 # Headless Chromium pictures of the theme, for the README (docs/screenshots/).
 screenshots: build

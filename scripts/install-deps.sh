@@ -10,6 +10,9 @@ if ! command -v swift >/dev/null 2>&1; then
   exit 1
 fi
 
+# The feed test runs feedparser in a virtual environment: Debian's python3 needs python3-venv.
+command -v python3 >/dev/null 2>&1 && python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3 python3-venv)
+
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -32,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("One sentence about the blog (env: GALLEY_SITE_DESCRIPTION).", valueName: "text"))
     var siteDescription: String?
 
+    @Option(help: ArgumentHelp("Who writes the blog, for feeds and structured data (env: GALLEY_SITE_AUTHOR).", valueName: "name"))
+    var siteAuthor: String?
+
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (env: GALLEY_LOG_LEVEL; default: info).", valueName: "level"))
     var logLevel: String?
 
@@ -53,11 +56,12 @@ struct ServeCommand: AsyncParsableCommand {
         let defaults = SiteConfiguration()
         let title = settings.value(siteTitle, flag: "--site-title", env: "GALLEY_SITE_TITLE", default: defaults.title, expectation: "a title", Parse.nonEmpty)
         let description = settings.value(siteDescription, flag: "--site-description", env: "GALLEY_SITE_DESCRIPTION", default: defaults.description, expectation: "a description", Parse.nonEmpty)
+        let author = settings.value(siteAuthor, flag: "--site-author", env: "GALLEY_SITE_AUTHOR", default: nil, expectation: "a name", { Parse.nonEmpty($0) })
         let level = settings.value(logLevel, flag: "--log-level", env: "GALLEY_LOG_LEVEL", default: .info, expectation: "one of trace, debug, info, notice, warning, error, critical", Parse.logLevel)
         let folder = dataOptions.folder(&settings)
         try settings.validate()
         return Resolved(
-            web: WebConfiguration(host: host, port: port, site: SiteConfiguration(baseURL: baseURL, title: title, description: description)),
+            web: WebConfiguration(host: host, port: port, site: SiteConfiguration(baseURL: baseURL, title: title, description: description, author: author)),
             dataFolder: folder,
             logLevel: level
         )

@@ -45,10 +45,16 @@ public func buildRouter(site: SiteConfiguration, store: some Store) async throws
 
     let publicPages = PublicController(store: store, pages: pages, site: site)
     let api = APIController(store: store, site: site)
+    let feeds = FeedController(store: store, site: site)
+    let search = SearchController(store: store, pages: pages, site: site)
+    let sitemap = SitemapController(store: store, site: site)
     let operations = OperationsController(store: store, assets: pages.assets)
     publicPages.addRoutes(to: router)
     api.addRoutes(to: router)
+    feeds.addRoutes(to: router)
+    search.addRoutes(to: router)
+    sitemap.addRoutes(to: router)
     operations.addRoutes(to: router)
-    router.refuseOtherMethods(at: publicPages.paths + api.paths + operations.paths)
+    router.refuseOtherMethods(at: publicPages.paths + api.paths + feeds.paths + search.paths + sitemap.paths + operations.paths)
     return router
 }

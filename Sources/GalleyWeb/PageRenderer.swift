@@ -1,4 +1,5 @@
 import Foundation
+import GalleyCore
 import Hummingbird
 import Mustache
 
@@ -17,6 +18,40 @@ struct PageHead: Sendable {
     var canonicalPath: String?
     /// Error pages and other pages search engines should not keep.
     var noIndex = false
+    /// Feeds of this page besides the site's own (a tag's feeds on its page).
+    var feeds: [FeedLink] = []
+    /// `article` for posts; `website` otherwise.
+    var article: ArticleMeta?
+    /// What the search box shows.
+    var searchQuery = ""
+}
+
+/// A `<link rel="alternate">` to a feed.
+struct FeedLink: Sendable {
+    let title: String
+    let type: String
+    let href: String
+
+    static func all(title: String, path: (FeedFormat) -> String, site: SiteConfiguration) -> [FeedLink] {
+        FeedFormat.allCases.map { format in
+            FeedLink(
+                title: "\(title) (\(format.title))",
+                type: String(format.contentType.prefix { $0 != ";" }),
+                href: site.absoluteURL(path(format))
+            )
+        }
+    }
+}
+
+/// OpenGraph and structured data of a post.
+struct ArticleMeta: Sendable {
+    let publishedTime: String
+    let modifiedTime: String
+    let tags: [String]
+    /// Absolute URL of the post's first image, if it has one.
+    let image: String?
+    /// JSON-LD `BlogPosting`, safe to embed in a `<script>` element.
+    let jsonLD: String
 }
 
 /// Renders page models into complete HTML responses with the site's layout. Templates are parsed
@@ -25,6 +60,8 @@ struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let site: SiteConfiguration
     let assets: Assets
+    /// The site's feeds, advertised on every page.
+    let siteFeeds: [FeedLink]
 
     init(site: SiteConfiguration, resources: URL) async throws {
         self.library = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
@@ -33,6 +70,7 @@ struct PageRenderer: Sendable {
         }
         self.assets = try Assets(directory: resources.appendingPathComponent("assets"))
         self.site = site
+        self.siteFeeds = FeedLink.all(title: site.title, path: SitePath.feed, site: site)
     }
 
     func render(_ page: some PageView, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -47,14 +85,21 @@ struct PageRenderer: Sendable {
     func html(_ page: some PageView) throws -> String {
         let body = try renderTemplate(type(of: page).template, page)
         let head = page.head
+        let article = head.article
         let layout = Layout(
             pageTitle: head.title.map { "\($0) — \(site.title)" } ?? site.title,
+            socialTitle: head.title ?? site.title,
             description: head.description,
             canonicalURL: head.canonicalPath.map(site.absoluteURL),
             noIndex: head.noIndex,
             siteTitle: site.title,
             stylesheet: assets.path("style.css"),
             favicon: assets.path("favicon.svg"),
+            feeds: siteFeeds + head.feeds,
+            ogType: article == nil ? "website" : "article",
+            article: article,
+            twitterCard: article?.image == nil ? "summary" : "summary_large_image",
+            searchQuery: head.searchQuery,
             body: body,
             year: String(Calendar(identifier: .gregorian).component(.year, from: site.clock()))
         )
@@ -62,7 +107,7 @@ struct PageRenderer: Sendable {
     }
 
     /// Every template a page uses, checked at startup so that rendering cannot miss one later.
-    static let templates = ["layout", "index", "post", "tag", "archive", "error", "post-list", "pagination"]
+    static let templates = ["layout", "index", "post", "tag", "tags", "archive", "search", "error", "post-list", "pagination"]
 
     /// The themed error page. Its templates were checked at startup, so the plain fallback is
     /// only a last line of defence: what failures end in must not fail itself.
@@ -91,12 +136,18 @@ struct PageRenderer: Sendable {
 /// The model of `layout.mustache`.
 struct Layout {
     let pageTitle: String
+    let socialTitle: String
     let description: String
     let canonicalURL: String?
     let noIndex: Bool
     let siteTitle: String
     let stylesheet: String
     let favicon: String
+    let feeds: [FeedLink]
+    let ogType: String
+    let article: ArticleMeta?
+    let twitterCard: String
+    let searchQuery: String
     let body: String
     let year: String
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GalleyCore
 import HTTPTypes
 import Hummingbird
@@ -10,6 +11,27 @@ enum SitePath {
     static let healthz = "/healthz"
     static let readyz = "/readyz"
     static let apiPosts = "/api/v1/posts"
+    static let apiSearch = "/api/v1/search"
+    static let searchPage = "/search"
+    static let tags = "/tags"
+    static let sitemap = "/sitemap.xml"
+    static let robots = "/robots.txt"
+
+    /// The site's feed in one format: `/feed.xml`, `/rss.xml`, `/feed.json`.
+    static func feed(_ format: FeedFormat) -> String { "/\(format.fileName)" }
+    static func feedPattern(_ format: FeedFormat) -> RouterPath { RouterPath(feed(format)) }
+
+    /// A tag's feed: `/tags/swift/feed.xml`, ….
+    static func tagFeed(_ slug: Slug, _ format: FeedFormat) -> String { "/tags/\(slug.rawValue)/\(format.fileName)" }
+    static func tagFeedPattern(_ format: FeedFormat) -> RouterPath { RouterPath("/tags/:tag/\(format.fileName)") }
+
+    /// `/search?q=…`
+    static func search(_ query: String) -> String {
+        var components = URLComponents()
+        components.path = searchPage
+        components.queryItems = [URLQueryItem(name: "q", value: query)]
+        return components.string ?? searchPage
+    }
 
     static let postPattern: RouterPath = "/posts/:slug"
     static func post(_ slug: Slug) -> String { "/posts/\(slug.rawValue)" }

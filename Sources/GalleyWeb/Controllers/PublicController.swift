@@ -7,12 +7,15 @@ struct PublicController: Sendable {
     let pages: PageRenderer
     let site: SiteConfiguration
 
-    var paths: [RouterPath] { [RouterPath(SitePath.home), SitePath.postPattern, SitePath.tagPattern, RouterPath(SitePath.archive)] }
+    var paths: [RouterPath] {
+        [RouterPath(SitePath.home), SitePath.postPattern, SitePath.tagPattern, RouterPath(SitePath.tags), RouterPath(SitePath.archive)]
+    }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(SitePath.home), use: index)
         router.get(SitePath.postPattern, use: post)
         router.get(SitePath.tagPattern, use: tag)
+        router.get(RouterPath(SitePath.tags), use: tags)
         router.get(RouterPath(SitePath.archive), use: archive)
     }
 
@@ -24,10 +27,13 @@ struct PublicController: Sendable {
 
     @Sendable func post(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try PathSlug.require("slug", in: context, notFound: "no post at \(request.uri.path)")
-        guard let post = try await store.publishedPost(slug: slug, at: site.clock()) else {
+        let now = site.clock()
+        guard let post = try await store.publishedPost(slug: slug, at: now) else {
             throw GalleyError.notFound("no post at \(request.uri.path)")
         }
-        return try pages.render(PostPage(post))
+        async let adjacent = store.adjacentPosts(to: post, at: now)
+        async let related = store.relatedPosts(to: post, limit: 3, at: now)
+        return try pages.render(PostPage(post, adjacent: try await adjacent, related: try await related, site: site))
     }
 
     @Sendable func tag(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -36,7 +42,11 @@ struct PublicController: Sendable {
         guard page.total > 0 else { throw GalleyError.notFound("no posts are tagged '\(slug)'") }
         try page.requireExists()
         let tag = page.items.lazy.flatMap(\.tags).first { $0.slug == slug } ?? Tag(name: slug.rawValue, slug: slug)
-        return try pages.render(TagPage(tag: tag, page: page))
+        return try pages.render(TagPage(tag: tag, page: page, site: site))
+    }
+
+    @Sendable func tags(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try pages.render(TagsPage(try await store.publicTags(at: site.clock())))
     }
 
     @Sendable func archive(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -8,6 +8,11 @@ struct ArchivePage: PageView {
     struct Year: Sendable {
         let year: String
         let count: String
+        let months: [Month]
+    }
+
+    struct Month: Sendable {
+        let month: String
         let posts: [PostListItem]
     }
 
@@ -20,24 +25,38 @@ struct ArchivePage: PageView {
         head = PageHead(title: "Archive", description: "Every post, newest first.", canonicalPath: SitePath.archive)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let monthNames = DateFormatter().standaloneMonthSymbols ?? []
+        // Posts come newest first, so consecutive runs are the groups.
         var years: [Year] = []
-        var current: (year: Int, posts: [PostListItem])?
-        func close() {
-            if let current {
-                years.append(Year(year: String(current.year), count: current.posts.count == 1 ? "1 post" : "\(current.posts.count) posts", posts: current.posts))
+        for yearRun in posts.chunked(by: { calendar.component(.year, from: $0.publishedAt) }) {
+            let months = yearRun.chunked(by: { calendar.component(.month, from: $0.publishedAt) }).map { monthRun in
+                let month = calendar.component(.month, from: monthRun[0].publishedAt)
+                return Month(month: monthNames.indices.contains(month - 1) ? monthNames[month - 1] : String(month), posts: monthRun.map(PostListItem.init))
             }
+            years.append(Year(
+                year: String(calendar.component(.year, from: yearRun[0].publishedAt)),
+                count: Self.count(yearRun.count), months: months
+            ))
         }
-        for post in posts {
-            let year = calendar.component(.year, from: post.publishedAt)
-            if current?.year != year {
-                close()
-                current = (year, [])
-            }
-            current?.posts.append(PostListItem(post))
-        }
-        close()
         self.years = years
         isEmpty = posts.isEmpty
-        total = posts.count == 1 ? "1 post" : "\(posts.count) posts"
+        total = Self.count(posts.count)
+    }
+
+    static func count(_ n: Int) -> String { n == 1 ? "1 post" : "\(n) posts" }
+}
+
+extension Array {
+    /// Consecutive runs of elements that share a key.
+    func chunked<Key: Equatable>(by key: (Element) -> Key) -> [[Element]] {
+        var runs: [[Element]] = []
+        for element in self {
+            if let last = runs.last?.last, key(last) == key(element) {
+                runs[runs.count - 1].append(element)
+            } else {
+                runs.append([element])
+            }
+        }
+        return runs
     }
 }

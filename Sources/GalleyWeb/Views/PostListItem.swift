@@ -42,14 +42,15 @@ struct Pagination: Sendable {
     let isNeeded: Bool
 
     /// - Parameter path: the list's first page; later pages add `?page=N`.
-    init(_ page: Page<PostSummary>, path: String) {
+    init<Item>(_ page: Page<Item>, path: String) {
         newerURL = page.hasNewer ? Self.url(path, page: page.page - 1) : nil
         olderURL = page.hasOlder ? Self.url(path, page: page.page + 1) : nil
         label = "Page \(page.page) of \(page.totalPages)"
         isNeeded = page.totalPages > 1
     }
 
+    /// `path` for page 1, else `path?page=N` (or `&page=N` after an existing query).
     static func url(_ path: String, page: Int) -> String {
-        page == 1 ? path : "\(path)?page=\(page)"
+        page == 1 ? path : "\(path)\(path.contains("?") ? "&" : "?")page=\(page)"
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GalleyCore
 
 /// `/posts/:slug`: one post, with its outline when it has three headings or more.
@@ -23,9 +24,18 @@ struct PostPage: PageView {
     let hasOutline: Bool
     /// Rendered by our own Markdown pipeline at save time: embedded as is.
     let html: String
+    let newer: PostListItem?
+    let older: PostListItem?
+    let hasNeighbours: Bool
+    let related: [PostListItem]
+    let hasRelated: Bool
 
-    init(_ post: Post) {
-        head = PageHead(title: post.title, description: post.excerpt, canonicalPath: SitePath.post(post.slug))
+    init(_ post: Post, adjacent: AdjacentPosts, related: [PostSummary], site: SiteConfiguration) throws {
+        let url = site.absoluteURL(SitePath.post(post.slug))
+        head = PageHead(
+            title: post.title, description: post.excerpt, canonicalPath: SitePath.post(post.slug),
+            article: try ArticleMeta(post, url: url, site: site)
+        )
         title = post.title
         date = Formats.displayDate(post.publishedAt)
         isoDate = Formats.isoDate(post.publishedAt)
@@ -40,5 +50,72 @@ struct PostPage: PageView {
         outline = headings.map { OutlineEntry(title: $0.title, url: "#\($0.id)", depth: String($0.level - top)) }
         hasOutline = headings.count >= 3
         html = post.rendered.html
+        newer = adjacent.newer.map(PostListItem.init)
+        older = adjacent.older.map(PostListItem.init)
+        hasNeighbours = newer != nil || older != nil
+        self.related = related.map(PostListItem.init)
+        hasRelated = !related.isEmpty
+    }
+}
+
+extension ArticleMeta {
+    init(_ post: Post, url: String, site: SiteConfiguration) throws {
+        let image = post.rendered.html.firstMatch(of: /<img [^>]*src="([^"]+)"/).map { match in
+            AbsoluteURLs.rewrite("src=\"\(match.1)\"", base: URL(string: url) ?? URL(fileURLWithPath: "/"))
+                .dropFirst(5).dropLast().description
+        }
+        self.init(
+            publishedTime: Formats.isoDate(post.publishedAt),
+            modifiedTime: Formats.isoDate(post.updatedAt),
+            tags: post.tags.map(\.name),
+            image: image,
+            jsonLD: try StructuredData.blogPosting(post, url: url, image: image, site: site)
+        )
+    }
+}
+
+/// schema.org data search engines read from post pages.
+enum StructuredData {
+    struct BlogPosting: Encodable {
+        struct Page: Encodable {
+            let type = "WebPage"
+            let id: String
+            enum CodingKeys: String, CodingKey { case type = "@type", id = "@id" }
+        }
+        struct Person: Encodable {
+            let type = "Person"
+            let name: String
+            enum CodingKeys: String, CodingKey { case type = "@type", name }
+        }
+        let context = "https://schema.org"
+        let type = "BlogPosting"
+        let headline: String
+        let description: String
+        let url: String
+        let mainEntityOfPage: Page
+        let datePublished: String
+        let dateModified: String
+        let keywords: [String]
+        let wordCount: Int
+        let image: String?
+        let author: Person?
+
+        enum CodingKeys: String, CodingKey {
+            case context = "@context", type = "@type"
+            case headline, description, url, mainEntityOfPage, datePublished, dateModified, keywords, wordCount, image, author
+        }
+    }
+
+    static func blogPosting(_ post: Post, url: String, image: String?, site: SiteConfiguration) throws -> String {
+        let data = BlogPosting(
+            headline: post.title, description: post.excerpt, url: url, mainEntityOfPage: .init(id: url),
+            datePublished: Formats.isoDate(post.publishedAt), dateModified: Formats.isoDate(post.updatedAt),
+            keywords: post.tags.map(\.name), wordCount: post.rendered.wordCount, image: image,
+            author: site.author.map { BlogPosting.Person(name: $0) }
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // `<` is escaped so the text can never close the <script> element it sits in.
+        return String(decoding: try encoder.encode(data), as: UTF8.self).replacing("<", with: "\\u003c")
     }
 }

@@ -9,14 +9,17 @@ struct TagPage: PageView {
     let count: String
     let posts: [PostListItem]
     let pagination: Pagination
+    let feedURL: String
 
-    init(tag: Tag, page: Page<PostSummary>) {
+    init(tag: Tag, page: Page<PostSummary>, site: SiteConfiguration) {
         let path = SitePath.tag(tag.slug)
         head = PageHead(
             title: "Posts tagged “\(tag.name)”" + (page.page == 1 ? "" : ", page \(page.page)"),
             description: "Every post tagged “\(tag.name)”.",
-            canonicalPath: Pagination.url(path, page: page.page)
+            canonicalPath: Pagination.url(path, page: page.page),
+            feeds: FeedLink.all(title: "\(site.title): \(tag.name)", path: { SitePath.tagFeed(tag.slug, $0) }, site: site)
         )
+        feedURL = SitePath.tagFeed(tag.slug, .atom)
         name = tag.name
         count = page.total == 1 ? "1 post" : "\(page.total) posts"
         posts = page.items.map(PostListItem.init)

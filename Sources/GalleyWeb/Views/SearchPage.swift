@@ -1,0 +1,57 @@
+import GalleyCore
+import GalleyMarkdown
+
+/// `/search?q=`: results with the matched words marked, or just the form.
+struct SearchPage: PageView {
+    static let template = "search"
+
+    struct Result: Sendable {
+        let title: String
+        let url: String
+        let date: String
+        let isoDate: String
+        /// Escaped text with `<mark>` around the matched words.
+        let snippet: String
+    }
+
+    let head: PageHead
+    let query: String
+    let hasQuery: Bool
+    let resultSummary: String
+    let results: [Result]
+    let hasResults: Bool
+    let pagination: Pagination
+
+    init(query: SearchQuery?, page: Page<SearchHit>) {
+        let text = query?.text ?? ""
+        head = PageHead(
+            title: text.isEmpty ? "Search" : "Search: \(text)",
+            description: "Search the blog.",
+            canonicalPath: nil,
+            noIndex: true,
+            searchQuery: text
+        )
+        self.query = text
+        hasQuery = query != nil
+        resultSummary = switch page.total {
+        case 0: "No posts match “\(text)”."
+        case 1: "1 post matches “\(text)”."
+        default: "\(page.total) posts match “\(text)”."
+        }
+        results = page.items.map { hit in
+            Result(
+                title: hit.post.title, url: SitePath.post(hit.post.slug),
+                date: Formats.displayDate(hit.post.publishedAt), isoDate: Formats.isoDate(hit.post.publishedAt),
+                snippet: Self.highlight(hit.snippet)
+            )
+        }
+        hasResults = !page.items.isEmpty
+        pagination = Pagination(page, path: SitePath.search(text))
+    }
+
+    static func highlight(_ snippet: String) -> String {
+        HTML.escape(snippet)
+            .replacing(String(SearchHit.markStart), with: "<mark>")
+            .replacing(String(SearchHit.markEnd), with: "</mark>")
+    }
+}

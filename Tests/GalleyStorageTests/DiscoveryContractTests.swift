@@ -1,0 +1,137 @@
+import Foundation
+import GalleyCore
+import GalleyMarkdown
+import GalleyStorage
+import Testing
+
+/// Search, tags, neighbours, related posts and feeds behave the same in every store.
+@Suite struct DiscoveryContractTests {
+    static let now = StoreContractTests.t0
+
+    /// A small blog: three public posts, a draft and a scheduled post, all about Swift.
+    func seed(_ store: some Store) async throws {
+        let writer = PostWriter(store: store, clock: { Self.now })
+        let posts: [(String, String, String, [String], Double, PostStatus)] = [
+            ("concurrency", "Structured concurrency", "Task groups and async let make concurrent code readable. Cancellation flows down the tree.", ["Swift", "Concurrency"], 3, .published),
+            ("generics", "Generics in practice", "Protocols with associated types, opaque results and the concurrency story of generic code.", ["Swift"], 2, .published),
+            ("crème", "Crème brûlée for programmers", "A dessert post: caramel, custard and patience. Nothing about Swift here.", ["Cooking"], 1, .published),
+            ("secret", "Secret concurrency draft", "Unfinished thoughts about concurrency and actors.", ["Swift", "Concurrency"], 1, .draft),
+            ("future", "Future concurrency post", "Scheduled: concurrency in the next release.", ["Swift", "Concurrency"], -1, .published),
+        ]
+        for (slug, title, body, tags, daysAgo, status) in posts {
+            try await writer.save(PostDraft(
+                slug: Slug(deriving: slug), title: title, source: body, tags: .named(tags), status: status,
+                publishedAt: Self.now.addingTimeInterval(-daysAgo * 86_400)
+            ))
+        }
+    }
+
+    func search(_ store: some Store, _ text: String) async throws -> [String] {
+        try await store.search(SearchQuery(text), page: PageRequest(), at: Self.now).items.map(\.post.slug.rawValue)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func searchFindsPublicPostsByTitleTagAndBody(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await seed(store)
+            // Title match ranks above a body-only match; the draft and the future post never appear.
+            #expect(try await search(store, "concurrency") == ["concurrency", "generics"])
+            #expect(try await search(store, "cooking") == ["creme"])
+            #expect(try await search(store, "custard patience") == ["creme"])
+            #expect(try await search(store, "custard swift") == ["creme"])
+            #expect(try await search(store, "nonexistentword") == [])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func phrasesPrefixesAndAccentsWork(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await seed(store)
+            #expect(try await search(store, "\"async let\"") == ["concurrency"])
+            #expect(try await search(store, "\"let async\"") == [])
+            #expect(try await search(store, "concur") == ["concurrency", "generics"])
+            #expect(try await search(store, "\"concur\"") == [])
+            #expect(try await search(store, "creme brulee") == ["creme"])
+            #expect(try await search(store, "CRÈME") == ["creme"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func oddInputIsSearchedLiterally(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await seed(store)
+            for odd in ["\"", "*", "AND (", "OR", "NEAR(", "title:swift", "🎉", "\"\"\"", "-", "^caramel", "caramel)"] {
+                _ = try await search(store, odd)
+            }
+            #expect(try await search(store, "caramel)") == ["creme"])
+            #expect(try await search(store, "(custard") == ["creme"])
+            #expect(try await search(store, "🎉 caramel 🎉") == ["creme"])
+            #expect(try await search(store, "*") == [])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func snippetsMarkTheMatchedWords(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await seed(store)
+            let hit = try #require(try await store.search(SearchQuery("cancellation"), page: PageRequest(), at: Self.now).items.first)
+            #expect(hit.snippet.contains("\(SearchHit.markStart)Cancellation\(SearchHit.markEnd) flows"))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func searchResultsArePaged(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await seed(store)
+            let page = try await store.search(SearchQuery("concurrency"), page: PageRequest(page: 2, perPage: 1), at: Self.now)
+            #expect(page.total == 2)
+            #expect(page.items.map(\.post.slug.rawValue) == ["generics"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func tagCountsOnlyCountPublicPosts(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await seed(store)
+            let tags = try await store.publicTags(at: Self.now)
+            #expect(tags.map(\.tag.name) == ["Swift", "Concurrency", "Cooking"])
+            #expect(tags.map(\.count) == [2, 1, 1])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func neighboursSkipDraftsAndScheduledPosts(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await seed(store)
+            let generics = try #require(try await store.post(slug: Slug("generics")))
+            let around = try await store.adjacentPosts(to: generics, at: Self.now)
+            #expect(around.newer?.slug.rawValue == "creme")
+            #expect(around.older?.slug.rawValue == "concurrency")
+            let newest = try #require(try await store.post(slug: Slug("creme")))
+            #expect(try await store.adjacentPosts(to: newest, at: Self.now).newer == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func relatedPostsShareTagsAndArePublic(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await seed(store)
+            let concurrency = try #require(try await store.post(slug: Slug("concurrency")))
+            #expect(try await store.relatedPosts(to: concurrency, limit: 3, at: Self.now).map(\.slug.rawValue) == ["generics"])
+            let creme = try #require(try await store.post(slug: Slug("creme")))
+            #expect(try await store.relatedPosts(to: creme, limit: 3, at: Self.now).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func latestPostsFeedFullContentNewestFirst(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await seed(store)
+            let latest = try await store.latestPosts(limit: 10, tagged: nil, at: Self.now)
+            #expect(latest.map(\.slug.rawValue) == ["creme", "generics", "concurrency"])
+            #expect(latest.first?.rendered.html.contains("<p>A dessert post") == true)
+            #expect(try await store.latestPosts(limit: 1, tagged: nil, at: Self.now).count == 1)
+            #expect(try await store.latestPosts(limit: 10, tagged: Slug("concurrency"), at: Self.now).map(\.slug.rawValue) == ["concurrency"])
+        }
+    }
+}
