@@ -25,9 +25,11 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // Server-side syntax highlighting: pure Swift, nothing but the standard library.
+        .target(name: "Highlight"),
         .target(
             name: "GalleyMarkdown",
-            dependencies: ["CCmarkGFM"]
+            dependencies: ["CCmarkGFM", "Highlight"]
         ),
         .target(
             name: "GalleyCore",
@@ -70,6 +72,16 @@ let package = Package(
         .executableTarget(
             name: "galley",
             dependencies: ["GalleyCLI"]
+        ),
+        // `highlight-bench LANGUAGE < file`: tokens or timing for Benchmarks/highlight.
+        .executableTarget(
+            name: "highlight-tool",
+            dependencies: ["Highlight"],
+            path: "Benchmarks/highlight/Sources"
+        ),
+        .testTarget(
+            name: "HighlightTests",
+            dependencies: ["Highlight"]
         ),
         .testTarget(
             name: "GalleyMarkdownTests",

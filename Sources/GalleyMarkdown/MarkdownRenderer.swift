@@ -15,7 +15,7 @@ import Darwin
 public struct MarkdownRenderer: Sendable {
     public var codeBlocks: any CodeBlockRenderer
 
-    public init(codeBlocks: any CodeBlockRenderer = PlainCodeBlockRenderer()) {
+    public init(codeBlocks: any CodeBlockRenderer = HighlightingCodeBlockRenderer()) {
         self.codeBlocks = codeBlocks
     }
 

@@ -38,7 +38,7 @@ import Testing
 
         let post = try await HTTP.get(base + "/posts/hello-jekyll")
         #expect(post.status == 200)
-        #expect(post.body.contains(#"<code class="language-swift">struct Greeting {"#))
+        #expect(post.body.contains(#"<code class="language-swift" data-lang="swift"><span class="kd">struct</span> <span class="nc">Greeting</span>"#))
         #expect(post.body.contains(#"<td align="right">42</td>"#))
         #expect(post.body.contains(#"<time datetime="2024-01-15T10:00:00Z">15 January 2024</time>"#))
 
@@ -70,7 +70,7 @@ import Testing
         #expect(home.body.contains("Welcome to Galley"))
         let post = try await HTTP.get(server.baseURL + "/posts/welcome-to-galley")
         #expect(post.body.contains("<table>"))
-        #expect(post.body.contains("<pre><code class=\"language-sh\">"))
+        #expect(post.body.contains(#"<pre class="highlight"><code class="language-bash" data-lang="bash"><span class="n">galley</span>"#))
         #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("galley.sqlite").path))
     }
 

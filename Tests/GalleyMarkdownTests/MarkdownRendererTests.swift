@@ -23,9 +23,18 @@ import Testing
         #expect(renderer.render("# Ünïcödé 日本\n").tableOfContents.map(\.id) == ["ünïcödé-日本"])
     }
 
-    @Test func fencedCodeKeepsItsLanguageClass() {
-        let html = renderer.render("```swift title=\"main.swift\"\nlet x = 1 < 2\n```\n").html
+    @Test func plainCodeBlocksKeepTheirLanguageClassAsCmarkWritesIt() {
+        let html = MarkdownRenderer(codeBlocks: PlainCodeBlockRenderer()).render("```swift title=\"main.swift\"\nlet x = 1 < 2\n```\n").html
         #expect(html == "<pre><code class=\"language-swift\">let x = 1 &lt; 2\n</code></pre>\n")
+    }
+
+    @Test func codeBlocksAreHighlightedByDefault() {
+        let html = renderer.render("```swift title=\"main.swift\"\nlet x = 1 < 2\n```\n").html
+        #expect(html == """
+            <figure class="code-block"><figcaption class="code-title">main.swift</figcaption><pre class="highlight"><code class="language-swift" data-lang="swift"><span class="kd">let</span> <span class="n">x</span> <span class="o">=</span> <span class="mi">1</span> <span class="o">&lt;</span> <span class="mi">2</span>
+            </code></pre></figure>
+
+            """)
     }
 
     @Test func codeBlocksGoThroughTheSeam() {

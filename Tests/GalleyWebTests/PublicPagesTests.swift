@@ -58,7 +58,7 @@ import Testing
             #expect(response.body.contains("<h1>Hello &lt;World&gt;</h1>"))
             #expect(response.body.contains(#"<meta name="description" content="Intro with code.">"#))
             #expect(response.body.contains(#"<link rel="canonical" href="https://blog.example.com/posts/hello">"#))
-            #expect(response.body.contains(#"<code class="language-swift">let x = 1"#))
+            #expect(response.body.contains(#"<pre class="highlight"><code class="language-swift" data-lang="swift"><span class="kd">let</span> <span class="n">x</span>"#))
             #expect(response.body.contains(#"<h2 id="two">"#))
             #expect(response.body.contains(#"<nav class="toc""#))
             #expect(response.body.contains(#"<a href="/tags/swift">Swift</a>"#))

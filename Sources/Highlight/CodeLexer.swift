@@ -1,0 +1,455 @@
+/// The general lexer: comments, strings (with escapes and interpolation), numbers, names and
+/// operators, as a ``LanguageDefinition`` describes them. It never backtracks more than a few
+/// bytes, so it runs in linear time on any input, and an unterminated string or comment simply
+/// runs to the end of the line or of the block.
+struct CodeLexer: Sendable {
+    let definition: LanguageDefinition
+    private let identifierExtras: ByteSet
+    private let identifierStartExtras: ByteSet
+    private let wordTable: WordTable
+    /// Bytes that may start a string (its quote or a prefix) or a comment: anything else skips
+    /// those checks.
+    private let stringStarts: ByteSet
+    private let commentStarts: ByteSet
+
+    init(definition: LanguageDefinition) {
+        self.definition = definition
+        identifierExtras = ByteSet(definition.identifierExtras)
+        identifierStartExtras = ByteSet(definition.identifierStartExtras)
+        wordTable = WordTable(
+            words: definition.words, functionIntroducers: definition.functionIntroducers,
+            classIntroducers: definition.classIntroducers, namespaceIntroducers: definition.namespaceIntroducers,
+            caseInsensitive: definition.caseInsensitiveWords
+        )
+        var starts = Set<UInt8>()
+        for rule in definition.strings {
+            starts.insert(rule.open[0])
+            for prefix in rule.allPrefixes {
+                starts.insert(prefix[0])
+                if prefix[0].isASCIILetter { starts.insert(prefix[0] ^ 0x20) }
+            }
+        }
+        stringStarts = ByteSet(starts)
+        commentStarts = ByteSet(Set(definition.lineComments.map { $0[0] } + definition.blockComments.map { $0.open[0] }))
+    }
+
+    /// What came before, for the few decisions that depend on it (regex literals, `def name`).
+    private struct Context {
+        var lastSignificant: UInt8 = 0
+        var lastWasWordOrValue = false
+        var pendingName: TokenClass?
+    }
+
+    func lex(_ bytes: [UInt8]) -> [Token] {
+        var scanner = Scanner(bytes)
+        lex(&scanner, closer: nil, depth: 0)
+        return scanner.tokens
+    }
+
+    /// Lexes until the end, or until an unmatched `closer` when lexing an interpolated expression.
+    func lex(_ s: inout Scanner, closer: UInt8?, depth: Int) {
+        var context = Context()
+        var nesting = 0
+        let d = definition
+        let operators = Self.operatorBytes
+        let punctuation = Self.punctuationBytes
+        while !s.atEnd {
+            let c = s.current
+            if c.isBlank || c == 0x0C {
+                _ = s.whitespace()
+                continue
+            }
+            if let closer {
+                if c == closer, nesting == 0 { return }
+                if c == UInt8(ascii: "{") || c == UInt8(ascii: "(") { nesting += 1 }
+                if c == UInt8(ascii: "}") || c == UInt8(ascii: ")") { nesting -= 1 }
+            }
+            let start = s.position
+
+            if d.hashbang, start == 0, s.matches(Self.hashbangPrefix) {
+                s.skipToLineEnd()
+                s.emit(.commentHashbang, from: start)
+                continue
+            }
+            if d.preprocessor, c == UInt8(ascii: "#"), s.atLineStart {
+                preprocessorLine(&s)
+                continue
+            }
+            if d.rustAttributes, c == UInt8(ascii: "#"), s.peek() == UInt8(ascii: "[") || (s.peek() == UInt8(ascii: "!") && s.peek(2) == UInt8(ascii: "[")) {
+                bracketed(&s, kind: .commentPreproc)
+                continue
+            }
+            if commentStarts.contains(c), blockComment(&s) || lineComment(&s) { continue }
+            if stringStarts.contains(c), let rule = stringStart(&s, context: context) {
+                string(&s, rule: rule.rule, prefixLength: rule.prefixLength, depth: depth)
+                context.lastWasWordOrValue = true
+                context.lastSignificant = UInt8(ascii: "\"")
+                continue
+            }
+            if c == UInt8(ascii: "'"), d.characterLiterals || d.lifetimes, characterOrLifetime(&s) {
+                context.lastWasWordOrValue = true
+                continue
+            }
+            if c.isDigit || (c == UInt8(ascii: ".") && s.peek().isDigit && !context.lastWasWordOrValue) {
+                number(&s)
+                context.lastWasWordOrValue = true
+                context.lastSignificant = UInt8(ascii: "0")
+                continue
+            }
+            if d.decorators, c == UInt8(ascii: "@"), s.peek().isIdentifierStart {
+                s.position += 1
+                s.skipWhile { $0.isIdentifierPart || $0 == UInt8(ascii: ".") }
+                s.emit(.nameDecorator, from: start)
+                continue
+            }
+            if d.commandSubstitution, c == UInt8(ascii: "$"), s.peek() == UInt8(ascii: "(") {
+                s.emit(.keyword, length: s.peek(2) == UInt8(ascii: "(") ? 3 : 2)
+                continue
+            }
+            if !d.preprocessorMarks.isEmpty, let mark = d.preprocessorMarks.first(where: { s.matches($0) }) {
+                s.emit(.commentPreproc, length: mark.count)
+                continue
+            }
+            if d.dollarVariables, c == UInt8(ascii: "$"), dollarVariable(&s) {
+                context.lastWasWordOrValue = true
+                continue
+            }
+            if d.symbols, c == UInt8(ascii: ":"), s.peek().isIdentifierStart, start == 0 || Self.beforeSymbol.contains(s.bytes[start - 1]) {
+                s.position += 1
+                s.skipWhile { $0.isIdentifierPart || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "!") }
+                s.emit(.stringSymbol, from: start)
+                context.lastWasWordOrValue = true
+                continue
+            }
+            if c.isIdentifierStart || identifierStartExtras.contains(c) {
+                word(&s, context: &context)
+                continue
+            }
+            if d.regexLiterals, c == UInt8(ascii: "/"), !context.lastWasWordOrValue, regex(&s) {
+                context.lastWasWordOrValue = true
+                continue
+            }
+            if operators.contains(c) {
+                s.position += 1
+                while !s.atEnd, operators.contains(s.current), !(commentStarts.contains(s.current) && startsComment(s)) { s.position += 1 }
+                s.emit(.operator, from: start)
+                context.lastWasWordOrValue = false
+                context.lastSignificant = c
+                continue
+            }
+            if punctuation.contains(c) {
+                s.position += 1
+                s.emit(.punctuation, from: start)
+                context.lastWasWordOrValue = c == UInt8(ascii: ")") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}")
+                context.lastSignificant = c
+                continue
+            }
+            s.position += Self.scalarLength(s.bytes, at: start)
+            s.emit(.text, from: start)
+            context.lastWasWordOrValue = false
+            context.lastSignificant = c
+        }
+    }
+
+    static let hashbangPrefix = Array("#!".utf8)
+    static let fourSlashes = Array("////".utf8)
+    /// What may stand right before a Ruby `:symbol` (a `:` after a name is `a ? b : c` or `::`).
+    static let beforeSymbol = ByteSet(" \t\n([{,=|&!")
+    static let operatorBytes = ByteSet("+-*/%=<>!&|^~?:")
+    static let punctuationBytes = ByteSet("()[]{},;.")
+
+    // MARK: Comments
+
+    private func startsComment(_ s: Scanner) -> Bool {
+        definition.lineComments.contains { s.matches($0) } || definition.blockComments.contains { s.matches($0.open) }
+    }
+
+    private func lineComment(_ s: inout Scanner) -> Bool {
+        for prefix in definition.docComments where s.matches(prefix) && !s.matches(Self.fourSlashes) {
+            let start = s.position
+            s.skipToLineEnd()
+            s.emit(.stringDoc, from: start)
+            return true
+        }
+        for prefix in definition.lineComments where s.matches(prefix) {
+            let start = s.position
+            s.skipToLineEnd()
+            s.emit(.commentSingle, from: start)
+            return true
+        }
+        return false
+    }
+
+    private func blockComment(_ s: inout Scanner) -> Bool {
+        for (open, close) in definition.blockComments where s.matches(open) {
+            let start = s.position
+            s.position += open.count
+            var depth = 1
+            while !s.atEnd {
+                if s.matches(close) {
+                    s.position += close.count
+                    depth -= 1
+                    if depth == 0 || !definition.nestedBlockComments { depth = 0; break }
+                } else if definition.nestedBlockComments, s.matches(open) {
+                    s.position += open.count
+                    depth += 1
+                } else {
+                    s.position += 1
+                }
+            }
+            s.emit(.commentMultiline, from: start)
+            return true
+        }
+        return false
+    }
+
+    private func preprocessorLine(_ s: inout Scanner) {
+        let start = s.position
+        while !s.atEnd, s.current != .newline {
+            if s.current == .backslash, s.peek() == .newline { s.position += 2; continue }
+            s.position += 1
+        }
+        s.emit(.commentPreproc, from: start)
+    }
+
+    /// `#[…]` with nested brackets, on one or more lines.
+    private func bracketed(_ s: inout Scanner, kind: TokenClass) {
+        let start = s.position
+        var depth = 0
+        while !s.atEnd {
+            let c = s.current
+            s.position += 1
+            if c == UInt8(ascii: "[") { depth += 1 }
+            if c == UInt8(ascii: "]") { depth -= 1; if depth == 0 { break } }
+        }
+        s.emit(kind, from: start)
+    }
+
+    // MARK: Strings
+
+    private func stringStart(_ s: inout Scanner, context: Context) -> (rule: LanguageDefinition.StringRule, prefixLength: Int)? {
+        let previous = s.position > 0 ? s.bytes[s.position - 1] : 0
+        let prefixAllowed = !previous.isIdentifierPart
+        for rule in definition.strings {
+            if s.matches(rule.open) { return (rule, 0) }
+            guard prefixAllowed else { continue }
+            for prefix in rule.allPrefixes where matchesCaseInsensitive(s, prefix) && s.matches(rule.open, at: s.position + prefix.count) {
+                var raw = rule
+                if rule.rawPrefixes.contains(where: { $0 == prefix }) || prefixContainsRaw(s, prefix.count) { raw.escapes = false }
+                return (raw, prefix.count)
+            }
+        }
+        return nil
+    }
+
+    private func matchesCaseInsensitive(_ s: Scanner, _ prefix: [UInt8]) -> Bool {
+        guard s.position + prefix.count <= s.bytes.count else { return false }
+        for (offset, byte) in prefix.enumerated() where s.bytes[s.position + offset] | 0x20 != byte | 0x20 { return false }
+        return true
+    }
+
+    /// Python-style prefixes like `rb` or `Rf` switch escapes off when they contain an `r`.
+    private func prefixContainsRaw(_ s: Scanner, _ length: Int) -> Bool {
+        definition.docstrings && (0..<length).contains { s.bytes[s.position + $0] | 0x20 == UInt8(ascii: "r") }
+    }
+
+    private func string(_ s: inout Scanner, rule: LanguageDefinition.StringRule, prefixLength: Int, depth: Int) {
+        let kind: TokenClass = definition.docstrings && rule.open.count == 3 && s.atLineStart ? .stringDoc : rule.kind
+        if prefixLength > 0 { s.emit(.stringAffix, length: prefixLength) }
+        var start = s.position
+        s.position += rule.open.count
+        while !s.atEnd {
+            if s.matches(rule.close) {
+                s.position += rule.close.count
+                break
+            }
+            let c = s.current
+            if c == .newline, !rule.multiline { break }
+            if rule.escapes, c == .backslash {
+                if let interpolation = rule.interpolation, interpolation.first == .backslash, s.matches(interpolation) {
+                    s.emit(kind, from: start)
+                    interpolate(&s, opener: interpolation, depth: depth)
+                    start = s.position
+                    continue
+                }
+                s.emit(kind, from: start)
+                let escape = s.position
+                s.position += 1
+                if !s.atEnd { s.position += Self.scalarLength(s.bytes, at: s.position) }
+                s.emit(.stringEscape, from: escape)
+                start = s.position
+                continue
+            }
+            if rule.variables, c == UInt8(ascii: "$"), s.peek().isIdentifierStart || s.peek() == UInt8(ascii: "{") {
+                s.emit(kind, from: start)
+                _ = dollarVariable(&s)
+                start = s.position
+                continue
+            }
+            if let interpolation = rule.interpolation, interpolation.first != .backslash, s.matches(interpolation) {
+                s.emit(kind, from: start)
+                interpolate(&s, opener: interpolation, depth: depth)
+                start = s.position
+                continue
+            }
+            s.position += 1
+        }
+        s.emit(kind, from: start)
+    }
+
+    /// `\(` … `)` or `${` … `}`: the expression inside is code again.
+    private func interpolate(_ s: inout Scanner, opener: [UInt8], depth: Int) {
+        s.emit(.stringInterpol, length: opener.count)
+        let closer = opener.last == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "}")
+        guard depth < 16 else { return }
+        lex(&s, closer: closer, depth: depth + 1)
+        if !s.atEnd { s.emit(.stringInterpol, length: 1) }
+    }
+
+    private func characterOrLifetime(_ s: inout Scanner) -> Bool {
+        let start = s.position
+        let bytes = s.bytes
+        let limit = s.limit
+        var index = start + 1
+        guard index < limit else { return false }
+        if definition.characterLiterals {
+            if bytes[index] == .backslash {
+                // '\n', '\x41', '\u{1F600}', '\''
+                var end = index + 2
+                while end < limit, end - start < 14, bytes[end] != UInt8(ascii: "'"), bytes[end] != .newline { end += 1 }
+                if end < limit, bytes[end] == UInt8(ascii: "'") {
+                    s.position = end + 1
+                    s.emit(.stringChar, from: start)
+                    return true
+                }
+            } else if bytes[index] != UInt8(ascii: "'"), bytes[index] != .newline {
+                index += Self.scalarLength(bytes, at: index)
+                if index < limit, bytes[index] == UInt8(ascii: "'") {
+                    s.position = index + 1
+                    s.emit(.stringChar, from: start)
+                    return true
+                }
+            }
+        }
+        if definition.lifetimes, bytes[start + 1].isIdentifierStart {
+            s.position = start + 1
+            s.skipWhile { $0.isIdentifierPart }
+            s.emit(.nameLabel, from: start)
+            return true
+        }
+        return false
+    }
+
+    // MARK: Numbers, names, the rest
+
+    private func number(_ s: inout Scanner) {
+        let start = s.position
+        var kind = TokenClass.numberInteger
+        let separators = definition.numberSeparators
+        func digits(_ valid: (UInt8) -> Bool) {
+            s.skipWhile { valid($0) || (separators && $0 == UInt8(ascii: "_")) }
+        }
+        if s.current == UInt8(ascii: "0"), let base = Optional(s.peek() | 0x20), base == UInt8(ascii: "x") || base == UInt8(ascii: "b") || base == UInt8(ascii: "o") {
+            s.position += 2
+            switch base {
+            case UInt8(ascii: "x"): kind = .numberHex; digits { $0.isHexDigit }
+            case UInt8(ascii: "b"): kind = .numberBin; digits { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "1") }
+            default: kind = .numberOct; digits { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }
+            }
+        } else {
+            digits { $0.isDigit }
+            if s.current == UInt8(ascii: "."), s.peek().isDigit {
+                kind = .numberFloat
+                s.position += 1
+                digits { $0.isDigit }
+            }
+            if s.current | 0x20 == UInt8(ascii: "e"), s.peek().isDigit || ((s.peek() == UInt8(ascii: "+") || s.peek() == UInt8(ascii: "-")) && s.peek(2).isDigit) {
+                kind = .numberFloat
+                s.position += 2
+                digits { $0.isDigit }
+            }
+        }
+        // Type suffixes: 10L, 1.5f, 42u8, 7n.
+        s.skipWhile { $0.isASCIILetter || $0.isDigit }
+        s.emit(kind, from: start)
+    }
+
+    private func dollarVariable(_ s: inout Scanner) -> Bool {
+        let start = s.position
+        let next = s.peek()
+        if next == UInt8(ascii: "{") {
+            s.position += 2
+            s.skipWhile { $0 != UInt8(ascii: "}") && $0 != .newline }
+            if s.current == UInt8(ascii: "}") { s.position += 1 }
+        } else if next.isIdentifierStart || next.isDigit || "@#?*!$-".utf8.contains(next) {
+            s.position += 2
+            if next.isIdentifierStart { s.skipWhile { $0.isIdentifierPart } }
+        } else {
+            return false
+        }
+        s.emit(.nameVariable, from: start)
+        return true
+    }
+
+    private func word(_ s: inout Scanner, context: inout Context) {
+        let start = s.position
+        s.position += 1
+        let extras = identifierExtras
+        let primes = definition.primeInNames
+        s.skipWhile { $0.isIdentifierPart || extras.contains($0) || (primes && $0 == UInt8(ascii: "'")) }
+        let end = s.position
+        let entry = s.bytes.withUnsafeBufferPointer { wordTable.lookup($0, start, end) }
+        var kind = entry?.kind ?? .name
+        let capitalized = s.bytes[start] >= 0x41 && s.bytes[start] <= 0x5A
+        if kind == .name, let pending = context.pendingName {
+            kind = pending
+            // A dotted module name keeps its class across the dots.
+            if pending == .nameNamespace, s.current == UInt8(ascii: "."), s.peek().isIdentifierStart {
+                s.emit(kind, from: start)
+                s.position += 1
+                context.pendingName = .nameNamespace
+                s.emit(kind, from: end)
+                return
+            }
+        } else if kind == .name, capitalized, definition.capitalizedNamesAreTypes || (definition.typesAfterColon && context.lastSignificant == UInt8(ascii: ":")) {
+            kind = .keywordType
+        } else if kind == .name, definition.bangMacros, s.current == UInt8(ascii: "!"), s.peek() != UInt8(ascii: "=") {
+            s.position += 1
+            kind = .nameFunction
+        }
+        context.pendingName = entry?.introduces
+        s.emit(kind, from: start)
+        // After a keyword like `return` or `typeof`, a `/` starts a regex, not a division.
+        context.lastWasWordOrValue = kind.category != .keyword || kind == .keywordConstant
+        context.lastSignificant = UInt8(ascii: "a")
+    }
+
+    private func regex(_ s: inout Scanner) -> Bool {
+        let start = s.position
+        var index = start + 1
+        var inClass = false
+        let bytes = s.bytes
+        while index < s.limit {
+            let c = bytes[index]
+            if c == .newline { return false }
+            if c == .backslash { index += 2; continue }
+            if c == UInt8(ascii: "[") { inClass = true }
+            if c == UInt8(ascii: "]") { inClass = false }
+            if c == UInt8(ascii: "/"), !inClass { break }
+            index += 1
+        }
+        guard index < s.limit, index > start + 1 else { return false }
+        s.position = index + 1
+        s.skipWhile { $0.isASCIILetter }
+        s.emit(.stringRegex, from: start)
+        return true
+    }
+
+    /// Bytes in the UTF-8 sequence starting at `index` (1 for a stray continuation byte).
+    static func scalarLength(_ bytes: [UInt8], at index: Int) -> Int {
+        guard index < bytes.count else { return 0 }
+        let lead = bytes[index]
+        let length = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        return min(length, bytes.count - index)
+    }
+}

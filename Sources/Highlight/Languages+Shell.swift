@@ -1,0 +1,185 @@
+extension LanguageDefinition {
+    static var bash: LanguageDefinition {
+        var d = LanguageDefinition()
+        d.lineComments = [Array("#".utf8)]
+        d.hashbang = true
+        d.dollarVariables = true
+        d.commandSubstitution = true
+        d.numberSeparators = false
+        d.identifierExtras = [UInt8(ascii: "-"), UInt8(ascii: "#"), UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "@"), UInt8(ascii: ",")]
+        d.identifierStartExtras = [UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "~"), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "@"), UInt8(ascii: ",")]
+        d.strings = [
+            Rule("$'", "'", kind: .stringSingle, multiline: true),
+            Rule("\"", multiline: true, variables: true),
+            Rule("'", kind: .stringSingle, escapes: false, multiline: true),
+            Rule("`", kind: .stringBacktick, multiline: true, variables: true),
+        ]
+        d.words = words(.keyword, """
+            if then else elif fi case esac for while until do done in function select break continue return
+            """) + words(.nameBuiltin, """
+            alias bg bind builtin caller cd command compgen complete declare dirs disown echo enable eval
+            exec exit export false fc fg getopts hash help history jobs kill let local logout popd printf
+            pushd pwd read readonly set shift shopt source suspend test time times trap true type typeset
+            ulimit umask unalias unset wait
+            """)
+        return d
+    }
+}
+
+/// Shell: the general lexer plus here-documents (`<<EOF` … `EOF`), whose body is a string.
+struct ShellLexer: Lexer {
+    static let code = CodeLexer(definition: .bash)
+
+    func tokens(_ bytes: [UInt8]) -> [Token] {
+        var scanner = Scanner(bytes)
+        Self.lex(&scanner, until: bytes.count)
+        return scanner.tokens
+    }
+
+    /// Lexes `s` up to `end`, handing here-document bodies to strings.
+    static func lex(_ s: inout Scanner, until end: Int) {
+        while s.position < end {
+            // Find the next here-document operator on this stretch; lex code up to it.
+            let lineEnd = nextLineEnd(s.bytes, from: s.position, limit: end)
+            guard let heredoc = findHeredoc(s.bytes, from: s.position, to: lineEnd) else {
+                codeSlice(&s, to: lineEnd < end ? lineEnd + 1 : end)
+                continue
+            }
+            codeSlice(&s, to: heredoc.operatorStart)
+            s.emit(.operator, length: heredoc.operatorLength)
+            s.emit(.stringHeredoc, length: heredoc.delimiterEnd - s.position)
+            codeSlice(&s, to: lineEnd < end ? lineEnd + 1 : end)
+            // The body runs to a line that is exactly the delimiter (tabs allowed before it with <<-).
+            let bodyStart = s.position
+            var index = s.position
+            var bodyEnd = end
+            while index < end {
+                let next = nextLineEnd(s.bytes, from: index, limit: end)
+                var lineStart = index
+                while lineStart < next, s.bytes[lineStart] == .tab { lineStart += 1 }
+                if Array(s.bytes[lineStart..<next]) == heredoc.delimiter {
+                    bodyEnd = next
+                    break
+                }
+                index = next + 1
+            }
+            s.position = min(bodyEnd, end)
+            s.emit(.stringHeredoc, from: bodyStart)
+        }
+    }
+
+    private static func codeSlice(_ s: inout Scanner, to end: Int) {
+        guard end > s.position else { return }
+        s.within(end) { code.lex(&$0, closer: nil, depth: 0) }
+    }
+
+    private static func nextLineEnd(_ bytes: [UInt8], from start: Int, limit: Int) -> Int {
+        var index = start
+        while index < limit, bytes[index] != .newline { index += 1 }
+        return index
+    }
+
+    private struct Heredoc {
+        var operatorStart: Int
+        var operatorLength: Int
+        var delimiterEnd: Int
+        var delimiter: [UInt8]
+    }
+
+    /// `<<EOF`, `<<-EOF`, `<< 'EOF'`, `<<"EOF"` outside quotes and comments on one line.
+    private static func findHeredoc(_ bytes: [UInt8], from start: Int, to end: Int) -> Heredoc? {
+        var index = start
+        var quote: UInt8 = 0
+        while index + 2 < end {
+            let c = bytes[index]
+            if quote != 0 {
+                if c == quote { quote = 0 }
+                index += 1
+                continue
+            }
+            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") { quote = c; index += 1; continue }
+            if c == UInt8(ascii: "#"), index == start || bytes[index - 1].isBlank { return nil }
+            if c == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "<"), bytes[index + 2] != UInt8(ascii: "<") {
+                var cursor = index + 2
+                if cursor < end, bytes[cursor] == UInt8(ascii: "-") { cursor += 1 }
+                let operatorLength = cursor - index
+                while cursor < end, bytes[cursor] == .space { cursor += 1 }
+                var delimiterStart = cursor
+                var closing: UInt8 = 0
+                if cursor < end, bytes[cursor] == UInt8(ascii: "'") || bytes[cursor] == UInt8(ascii: "\"") {
+                    closing = bytes[cursor]
+                    delimiterStart = cursor + 1
+                }
+                if cursor < end, bytes[cursor] == .backslash { delimiterStart = cursor + 1 }
+                var delimiterEnd = delimiterStart
+                while delimiterEnd < end, bytes[delimiterEnd].isIdentifierPart { delimiterEnd += 1 }
+                guard delimiterEnd > delimiterStart else { index += 2; continue }
+                let delimiter = Array(bytes[delimiterStart..<delimiterEnd])
+                if closing != 0, delimiterEnd < end, bytes[delimiterEnd] == closing { delimiterEnd += 1 }
+                return Heredoc(operatorStart: index, operatorLength: operatorLength, delimiterEnd: delimiterEnd, delimiter: delimiter)
+            }
+            index += 1
+        }
+        return nil
+    }
+}
+
+/// A terminal session: lines starting with a prompt (`$ `, `# `, `% `, `user@host:~$ `) are commands,
+/// highlighted as shell; other lines are output.
+struct ConsoleLexer: Lexer {
+    func tokens(_ bytes: [UInt8]) -> [Token] {
+        var s = Scanner(bytes)
+        var continuation = false
+        while !s.atEnd {
+            let lineStart = s.position
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != .newline { lineEnd += 1 }
+            let promptEnd = continuation ? Self.continuationPrompt(bytes, lineStart, lineEnd) : Self.prompt(bytes, lineStart, lineEnd)
+            if let promptEnd {
+                s.position = promptEnd
+                s.emit(.genericPrompt, from: lineStart)
+                ShellLexer.lex(&s, until: lineEnd)
+                continuation = lineEnd > lineStart && bytes[lineEnd - 1] == .backslash
+            } else {
+                s.position = lineEnd
+                s.emit(.genericOutput, from: lineStart)
+                continuation = false
+            }
+            if lineEnd < bytes.count {
+                s.position = lineEnd + 1
+                s.emit(.text, from: lineEnd)
+            }
+        }
+        return s.tokens
+    }
+
+    /// The end of a prompt at the start of a line, if there is one.
+    static func prompt(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {
+        // `user@host:~/dir$ ` or `[user@host dir]# ` before the sign.
+        var index = start
+        var sawContext = false
+        if index < end, bytes[index] == UInt8(ascii: "[") {
+            while index < end, bytes[index] != UInt8(ascii: "]") { index += 1 }
+            index += 1
+            sawContext = true
+        } else {
+            var cursor = index
+            while cursor < end, cursor - start < 40, !bytes[cursor].isBlank, bytes[cursor] != UInt8(ascii: "$"), bytes[cursor] != UInt8(ascii: "#") { cursor += 1 }
+            if cursor > start, cursor < end {
+                index = cursor
+                sawContext = true
+            }
+        }
+        guard index < end else { return nil }
+        let sign = bytes[index]
+        guard sign == UInt8(ascii: "$") || sign == UInt8(ascii: "#") || (sign == UInt8(ascii: "%") && !sawContext) else { return nil }
+        let after = index + 1
+        guard after == end || bytes[after] == .space else { return nil }
+        return min(after + 1, end)
+    }
+
+    static func continuationPrompt(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {
+        if start < end, bytes[start] == UInt8(ascii: ">"), start + 1 == end || bytes[start + 1] == .space { return min(start + 2, end) }
+        return start
+    }
+}

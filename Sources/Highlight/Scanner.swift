@@ -1,0 +1,155 @@
+/// A cursor over UTF-8 bytes that collects tokens. Every lexer is a loop over one of these; it
+/// only ever moves forward, so lexing is linear in the input whatever the input is.
+struct Scanner {
+    let bytes: [UInt8]
+    var position = 0
+    /// Where lexing stops: the end of the input, or of a stretch handed to another lexer.
+    var limit: Int
+    private(set) var tokens: [Token] = []
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        limit = bytes.count
+        tokens.reserveCapacity(bytes.count / 4)
+    }
+
+    var atEnd: Bool { position >= limit }
+    var current: UInt8 { position < limit ? bytes[position] : 0 }
+
+    func peek(_ offset: Int = 1) -> UInt8 {
+        let index = position + offset
+        return index < limit && index >= 0 ? bytes[index] : 0
+    }
+
+    /// Whether the bytes at the cursor are `literal`.
+    func matches(_ literal: [UInt8], at index: Int? = nil) -> Bool {
+        let start = index ?? position
+        guard start + literal.count <= limit else { return false }
+        for offset in 0..<literal.count where bytes[start + offset] != literal[offset] { return false }
+        return true
+    }
+
+    /// Whether the cursor is at the start of a line (only spaces and tabs before it).
+    var atLineStart: Bool {
+        var index = position - 1
+        while index >= 0 {
+            if bytes[index] == .newline { return true }
+            if bytes[index] != .space && bytes[index] != .tab { return false }
+            index -= 1
+        }
+        return true
+    }
+
+    /// The first byte after any spaces and tabs from `index`.
+    func nextNonBlank(from index: Int) -> Int {
+        var index = index
+        while index < bytes.count, bytes[index] == .space || bytes[index] == .tab { index += 1 }
+        return index
+    }
+
+    mutating func emit(_ kind: TokenClass, from start: Int) {
+        guard position > start else { return }
+        if let last = tokens.last, last.kind == kind, last.end == start {
+            tokens[tokens.count - 1].end = position
+        } else {
+            tokens.append(Token(start: start, end: position, kind: kind))
+        }
+    }
+
+    mutating func emit(_ kind: TokenClass, length: Int) {
+        let start = position
+        position = min(limit, position + length)
+        emit(kind, from: start)
+    }
+
+    /// Moves to the end of the line (not past the newline).
+    mutating func skipToLineEnd() {
+        while position < limit, bytes[position] != .newline { position += 1 }
+    }
+
+    mutating func skipWhile(_ predicate: (UInt8) -> Bool) {
+        while position < limit, predicate(bytes[position]) { position += 1 }
+    }
+
+    /// Gives the bytes from `start` to `end`, already emitted, another class.
+    mutating func retagLast(from start: Int, to end: Int, as kind: TokenClass) {
+        while let last = tokens.last, last.start >= start { tokens.removeLast() }
+        if let last = tokens.last, last.end > start { tokens[tokens.count - 1].end = start }
+        let saved = position
+        position = end
+        emit(kind, from: start)
+        position = saved
+    }
+
+    /// Runs `body` with lexing stopped at `end`, then moves to `end`.
+    mutating func within(_ end: Int, _ body: (inout Scanner) -> Void) {
+        let saved = limit
+        limit = min(end, saved)
+        body(&self)
+        position = max(position, limit)
+        limit = saved
+    }
+
+    /// Whitespace as plain text.
+    mutating func whitespace() -> Bool {
+        let start = position
+        skipWhile { $0 == .space || $0 == .tab || $0 == .newline || $0 == .carriageReturn || $0 == 0x0C }
+        if position > start { emit(.text, from: start); return true }
+        return false
+    }
+
+    func text(_ start: Int, _ end: Int) -> Substring {
+        Substring(decoding: bytes[start..<end], as: UTF8.self)
+    }
+}
+
+extension UInt8 {
+    static let newline = UInt8(ascii: "\n")
+    static let carriageReturn = UInt8(ascii: "\r")
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+    static let backslash = UInt8(ascii: "\\")
+
+    var isDigit: Bool { self >= 0x30 && self <= 0x39 }
+    var isHexDigit: Bool { isDigit || (self >= 0x41 && self <= 0x46) || (self >= 0x61 && self <= 0x66) }
+    var isASCIILetter: Bool { (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A) }
+    /// Letters, `_`, and every byte of a multi-byte UTF-8 character (identifiers may use them).
+    var isIdentifierStart: Bool { isASCIILetter || self == UInt8(ascii: "_") || self >= 0x80 }
+    var isIdentifierPart: Bool { isIdentifierStart || isDigit }
+    var isBlank: Bool { self == .space || self == .tab || self == .newline || self == .carriageReturn }
+}
+
+/// A set of bytes as a 256-bit mask: trivially copyable, so lookups in hot loops cost neither a
+/// hash nor a reference count.
+struct ByteSet: Sendable {
+    private var low: (UInt64, UInt64) = (0, 0)
+    private var high: (UInt64, UInt64) = (0, 0)
+
+    init(_ characters: String) {
+        for byte in characters.utf8 { insert(byte) }
+    }
+
+    init(_ bytes: Set<UInt8>) {
+        for byte in bytes { insert(byte) }
+    }
+
+    private mutating func insert(_ byte: UInt8) {
+        let bit = UInt64(1) << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: low.0 |= bit
+        case 1: low.1 |= bit
+        case 2: high.0 |= bit
+        default: high.1 |= bit
+        }
+    }
+
+    @inline(__always) func contains(_ byte: UInt8) -> Bool {
+        let word = switch byte >> 6 {
+        case 0: low.0
+        case 1: low.1
+        case 2: high.0
+        default: high.1
+        }
+        return (word >> UInt64(byte & 63)) & 1 == 1
+    }
+}
