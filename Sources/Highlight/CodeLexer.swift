@@ -30,7 +30,8 @@ struct CodeLexer: Sendable {
             }
         }
         stringStarts = ByteSet(starts)
-        commentStarts = ByteSet(Set(definition.lineComments.map { $0[0] } + definition.blockComments.map { $0.open[0] }))
+        commentStarts = ByteSet(Set(definition.lineComments.map { $0[0] } + definition.blockComments.map { $0.open[0] }
+            + (definition.dataSectionMarker.map { [$0[0]] } ?? [])))
     }
 
     /// What came before, for the few decisions that depend on it (regex literals, `def name`).
@@ -75,6 +76,10 @@ struct CodeLexer: Sendable {
                 preprocessorLine(&s)
                 continue
             }
+            if d.lineStartAttributes, c == UInt8(ascii: "["), s.atLineStart {
+                bracketed(&s, kind: .nameAttribute)
+                continue
+            }
             if d.rustAttributes, c == UInt8(ascii: "#"), s.peek() == UInt8(ascii: "[") || (s.peek() == UInt8(ascii: "!") && s.peek(2) == UInt8(ascii: "[")) {
                 bracketed(&s, kind: .commentPreproc)
                 continue
@@ -100,6 +105,14 @@ struct CodeLexer: Sendable {
                 s.position += 1
                 s.skipWhile { $0.isIdentifierPart || $0 == UInt8(ascii: ".") }
                 s.emit(.nameDecorator, from: start)
+                continue
+            }
+            if d.makeVariables, c == UInt8(ascii: "$"), s.peek() == UInt8(ascii: "(") || s.peek() == UInt8(ascii: "{") {
+                makeVariable(&s)
+                continue
+            }
+            if d.makeVariables, c == .backslash, s.peek() == .newline {
+                s.emit(.stringEscape, length: 1)
                 continue
             }
             if d.commandSubstitution, c == UInt8(ascii: "$"), s.peek() == UInt8(ascii: "(") {
@@ -153,6 +166,8 @@ struct CodeLexer: Sendable {
 
     static let hashbangPrefix = Array("#!".utf8)
     static let fourSlashes = Array("////".utf8)
+    static let specialVariables = ByteSet("@#?*!$-")
+    static let docOpen = Array("/**".utf8)
     /// What may stand right before a Ruby `:symbol` (a `:` after a name is `a ? b : c` or `::`).
     static let beforeSymbol = ByteSet(" \t\n([{,=|&!")
     static let operatorBytes = ByteSet("+-*/%=<>!&|^~?:")
@@ -181,6 +196,12 @@ struct CodeLexer: Sendable {
     }
 
     private func blockComment(_ s: inout Scanner) -> Bool {
+        if let marker = definition.dataSectionMarker, s.matches(marker), s.atLineStart {
+            let start = s.position
+            s.position = s.limit
+            s.emit(.commentPreproc, from: start)
+            return true
+        }
         for (open, close) in definition.blockComments where s.matches(open) {
             let start = s.position
             s.position += open.count
@@ -197,7 +218,8 @@ struct CodeLexer: Sendable {
                     s.position += 1
                 }
             }
-            s.emit(.commentMultiline, from: start)
+            let isDoc = definition.docBlockComments && s.position - start > 4 && s.matches(Self.docOpen, at: start) && s.bytes[start + 3] != UInt8(ascii: "*") && s.bytes[start + 3] != UInt8(ascii: "/")
+            s.emit(isDoc ? .stringDoc : .commentMultiline, from: start)
             return true
         }
         return false
@@ -261,6 +283,7 @@ struct CodeLexer: Sendable {
         while !s.atEnd {
             if s.matches(rule.close) {
                 s.position += rule.close.count
+                if rule.doubledQuotes, s.matches(rule.close) { s.position += rule.close.count; continue }
                 break
             }
             let c = s.current
@@ -280,7 +303,16 @@ struct CodeLexer: Sendable {
                 start = s.position
                 continue
             }
-            if rule.variables, c == UInt8(ascii: "$"), s.peek().isIdentifierStart || s.peek() == UInt8(ascii: "{") {
+            if rule.variables, c == UInt8(ascii: "$"), s.peek() == UInt8(ascii: "("), depth < 16 {
+                // `"$(command)"`: the command is code again, between keyword marks.
+                s.emit(kind, from: start)
+                s.emit(.keyword, length: 2)
+                lex(&s, closer: UInt8(ascii: ")"), depth: depth + 1)
+                if s.current == UInt8(ascii: ")") { s.emit(.keyword, length: 1) }
+                start = s.position
+                continue
+            }
+            if rule.variables, c == UInt8(ascii: "$"), s.peek().isIdentifierStart || s.peek() == UInt8(ascii: "{") || s.peek().isDigit || Self.specialVariables.contains(s.peek()) {
                 s.emit(kind, from: start)
                 _ = dollarVariable(&s)
                 start = s.position
@@ -374,13 +406,27 @@ struct CodeLexer: Sendable {
         s.emit(kind, from: start)
     }
 
+    /// `$(NAME)` or `${NAME}`; anything more complex inside is lexed as usual up to the closer.
+    private func makeVariable(_ s: inout Scanner) {
+        let closer = s.peek() == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "}")
+        s.emit(.keyword, length: 2)
+        let name = s.position
+        s.skipWhile { $0.isIdentifierPart || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+        s.emit(.nameVariable, from: name)
+        if s.current == closer { s.emit(.keyword, length: 1) }
+    }
+
     private func dollarVariable(_ s: inout Scanner) -> Bool {
         let start = s.position
         let next = s.peek()
         if next == UInt8(ascii: "{") {
-            s.position += 2
+            // `${name:-default}`: the braces are interpolation marks, the inside a variable.
+            s.emit(.stringInterpol, length: 2)
+            let inner = s.position
             s.skipWhile { $0 != UInt8(ascii: "}") && $0 != .newline }
-            if s.current == UInt8(ascii: "}") { s.position += 1 }
+            s.emit(.nameVariable, from: inner)
+            if s.current == UInt8(ascii: "}") { s.emit(.stringInterpol, length: 1) }
+            return true
         } else if next.isIdentifierStart || next.isDigit || "@#?*!$-".utf8.contains(next) {
             s.position += 2
             if next.isIdentifierStart { s.skipWhile { $0.isIdentifierPart } }
@@ -411,8 +457,12 @@ struct CodeLexer: Sendable {
                 s.emit(kind, from: end)
                 return
             }
-        } else if kind == .name, capitalized, definition.capitalizedNamesAreTypes || (definition.typesAfterColon && context.lastSignificant == UInt8(ascii: ":")) {
+        } else if kind == .name, capitalized, definition.capitalizedNamesAreTypes {
             kind = .keywordType
+        } else if kind == .name, definition.typesAfterColon, context.lastSignificant == UInt8(ascii: ":") {
+            kind = .keywordType
+        } else if kind != .name, definition.membersAreNames, context.lastSignificant == UInt8(ascii: "."), start >= 2, s.bytes[start - 2] != UInt8(ascii: ".") {
+            kind = .name
         } else if kind == .name, definition.bangMacros, s.current == UInt8(ascii: "!"), s.peek() != UInt8(ascii: "=") {
             s.position += 1
             kind = .nameFunction
@@ -431,7 +481,7 @@ struct CodeLexer: Sendable {
         let bytes = s.bytes
         while index < s.limit {
             let c = bytes[index]
-            if c == .newline { return false }
+            if c == .newline, !definition.multilineRegex { return false }
             if c == .backslash { index += 2; continue }
             if c == UInt8(ascii: "[") { inClass = true }
             if c == UInt8(ascii: "]") { inClass = false }

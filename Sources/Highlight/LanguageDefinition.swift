@@ -15,13 +15,16 @@ struct LanguageDefinition: Sendable {
         var rawPrefixes: [[UInt8]] = []
         /// `$name` and `${name}` inside the string are variables (shell, PHP).
         var variables = false
+        /// A doubled closing quote stands for one quote (C#'s verbatim `@"…""…"`).
+        var doubledQuotes = false
         /// Raw prefixes then the others, longest first: what the lexer tries before the quote.
         var allPrefixes: [[UInt8]] = []
 
         init(_ open: String, _ close: String? = nil, kind: TokenClass = .stringDouble, escapes: Bool = true,
              multiline: Bool = false, interpolation: String? = nil, prefixes: [String] = [], rawPrefixes: [String] = [],
-             variables: Bool = false) {
+             variables: Bool = false, doubledQuotes: Bool = false) {
         self.variables = variables
+        self.doubledQuotes = doubledQuotes
             self.open = Array(open.utf8)
             self.close = Array((close ?? open).utf8)
             self.kind = kind
@@ -67,6 +70,8 @@ struct LanguageDefinition: Sendable {
     var lifetimes = false
     /// JavaScript's `/regex/flags` where an expression may start.
     var regexLiterals = false
+    /// Regex literals may span lines (Ruby's `/…/x`).
+    var multilineRegex = false
     /// Ruby's `:symbol`.
     var symbols = false
     /// Names ending in `!` are macro calls (Rust).
@@ -75,12 +80,22 @@ struct LanguageDefinition: Sendable {
     var primeInNames = false
     /// Capitalised names are types and constructors (Haskell).
     var capitalizedNamesAreTypes = false
-    /// A capitalised name after `:` is a type (Kotlin's `val name: String`).
+    /// A name right after `:` is a type (TypeScript's `x: Path`).
     var typesAfterColon = false
+    /// Make's `$(VAR)` and `${VAR}`: delimiters as keywords, the name as a variable.
+    var makeVariables = false
+    /// `/** … */` is documentation, shown as a doc string (PHP, Rust).
+    var docBlockComments = false
+    /// A line holding only this ends the code; the rest of the file is data (Ruby's `__END__`).
+    var dataSectionMarker: [UInt8]? = nil
+    /// A name right after `.` is a member, even when it is spelled like a keyword (`obj.class`).
+    var membersAreNames = true
     /// Words after which the next name is a module (`import`, `module`).
     var namespaceIntroducers: Set<String> = []
     /// Literal marks shown as preprocessor (`<?php`, `?>`).
     var preprocessorMarks: [[UInt8]] = []
+    /// `[Attribute(…)]` starting a line is one attribute (C#).
+    var lineStartAttributes = false
     /// Shell's `$(` command substitution, shown as a keyword.
     var commandSubstitution = false
     /// Line comments that are documentation, shown as doc strings (Rust's `///` and `//!`).

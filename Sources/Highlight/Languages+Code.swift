@@ -45,12 +45,11 @@ extension LanguageDefinition {
         (d.lineComments, d.blockComments) = cFamilyComments
         d.preprocessor = true
         d.characterLiterals = true
+        d.lineStartAttributes = true
         d.strings = [
             Rule("\"\"\"", multiline: true, prefixes: ["$$", "$"]),
-            Rule("\"", escapes: false, multiline: true, interpolation: "{", prefixes: ["$@", "@$"]),
-            Rule("\"", escapes: false, multiline: true, prefixes: ["@"]),
-            Rule("\"", interpolation: "{", prefixes: ["$"]),
-            Rule("\""),
+            Rule("\"", escapes: false, multiline: true, prefixes: ["$@", "@$", "@"], doubledQuotes: true),
+            Rule("\"", prefixes: ["$"]),
         ]
         d.words = words(.keyword, """
             abstract as base break case catch checked class const continue default delegate do else enum
@@ -105,7 +104,7 @@ extension LanguageDefinition {
             + words(.keywordConstant, "true false null")
         d.functionIntroducers = ["fun"]
         d.classIntroducers = ["class", "interface", "object"]
-        d.typesAfterColon = true
+        d.words = d.words + words(.keywordType, "Any Boolean Byte Char Double Float Int Long Nothing Short String Unit")
         return d
     }
 
@@ -131,6 +130,7 @@ extension LanguageDefinition {
             + words(.keywordConstant, "true false nil") + words(.keyword, "self Self")
         d.functionIntroducers = ["func"]
         d.classIntroducers = ["class", "struct", "enum", "protocol", "extension", "actor"]
+        d.membersAreNames = false
         return d
     }
 
@@ -158,6 +158,7 @@ extension LanguageDefinition {
         d.lifetimes = true
         d.rustAttributes = true
         d.docComments = [Array("///".utf8), Array("//!".utf8)]
+        d.docBlockComments = true
         d.bangMacros = true
         d.strings = [
             Rule("r##\"", "\"##", escapes: false, multiline: true, prefixes: ["b"]),
@@ -191,7 +192,7 @@ extension LanguageDefinition {
         ]
         d.words = words(.keyword, """
             break case catch continue debugger default delete do else export extends finally for if import
-            in instanceof new return super switch this throw try typeof void while with yield await async
+            in instanceof new return super switch this throw try typeof while with yield await async
             of static get set from as
             """) + words(.keywordDeclaration, "class const function let var")
             + words(.keywordConstant, "true false null undefined NaN Infinity")
@@ -205,10 +206,11 @@ extension LanguageDefinition {
         d.decorators = true
         d.words = words(.keyword, """
             abstract declare implements interface is keyof namespace module private protected public
-            readonly type enum infer satisfies asserts override unique accessor
+            readonly type enum infer satisfies asserts override unique accessor constructor
             """) + words(.keywordType, """
-            any boolean never number object string symbol unknown bigint void
+            any boolean never number object string symbol unknown bigint
             """) + d.words
+        d.typesAfterColon = true
         d.classIntroducers = ["class", "interface", "enum", "type"]
         return d
     }
@@ -248,6 +250,7 @@ extension LanguageDefinition {
         d.lineComments = [Array("#".utf8)]
         d.blockComments = [(Array("=begin".utf8), Array("=end".utf8))]
         d.regexLiterals = true
+        d.multilineRegex = true
         d.symbols = true
         d.hashbang = true
         d.identifierExtras = [UInt8(ascii: "?"), UInt8(ascii: "!")]
@@ -264,14 +267,15 @@ extension LanguageDefinition {
         d.words = words(.keyword, """
             BEGIN END alias and begin break case class def defined? do else elsif end ensure for if in
             module next not or redo rescue retry return super then undef unless until when while
-            yield __FILE__ __LINE__ __ENCODING__ private protected public module_function
+            yield __FILE__ __LINE__ __ENCODING__ private protected public module_function raise
             """) + words(.keywordConstant, "true false nil") + words(.nameBuiltinPseudo, "self")
             + words(.nameBuiltin, """
-            loop raise require require_relative include extend attr_reader attr_writer attr_accessor
+            loop require require_relative include extend attr_reader attr_writer attr_accessor
             lambda proc puts print p format sprintf
             """)
         d.functionIntroducers = ["def"]
         d.classIntroducers = ["class", "module"]
+        d.dataSectionMarker = Array("__END__".utf8)
         return d
     }
 
@@ -281,16 +285,17 @@ extension LanguageDefinition {
         d.blockComments = [(Array("/*".utf8), Array("*/".utf8))]
         d.dollarVariables = true
         d.preprocessorMarks = [Array("<?php".utf8), Array("<?=".utf8), Array("?>".utf8)]
+        d.docBlockComments = true
         d.strings = [Rule("\"", multiline: true, interpolation: "{$"), Rule("'", kind: .stringSingle, multiline: true)]
         d.caseInsensitiveWords = true
         d.words = words(.keyword, """
             abstract and array as break callable case catch class clone const continue declare default do
-            echo else elseif empty enddeclare endfor endforeach endif endswitch endwhile enum eval exit
+            echo else elseif enddeclare endfor endforeach endif endswitch endwhile enum exit
             extends final finally fn for foreach function global goto if implements include include_once
-            instanceof insteadof interface isset list match namespace new or print private protected
-            public readonly require require_once return static switch throw trait try unset use var while
+            instanceof insteadof interface match namespace new or print private protected
+            public readonly require require_once return static switch throw trait try use var while
             xor yield die
-            """) + words(.keywordConstant, "true false null") + words(.keywordType, "int float bool string void mixed never iterable object self parent")
+            """) + words(.nameBuiltin, "isset unset empty eval list") + words(.keywordConstant, "true false null") + words(.keywordType, "int float bool string void mixed never iterable object self parent")
         d.functionIntroducers = ["function"]
         d.classIntroducers = ["class", "interface", "trait", "enum"]
         return d
@@ -349,6 +354,29 @@ extension LanguageDefinition {
             temp temporary then ties to transaction trigger unbounded union unique update using vacuum
             values view virtual when where window with without true false grant revoke schema sequence
             function returns language procedure declare execute truncate lateral ilike similar
+            absolute action admin after aggregate alias always assertion assignment asymmetric at
+            attach attribute authorization backward before binary both cache called catalog chain
+            characteristics checkpoint class close cluster coalesce comment comments committed
+            concurrently connection constraints content conversion copy cost csv cube
+            current cursor cycle data day deallocate dec definer delimiter delimiters depends detach
+            dictionary disable discard document domain double encoding encrypted enum event exclude
+            excluding execute extension external extract family fetch first force forward freeze
+            functions generated global granted greatest grouping handler header hold hour identity
+            immutable implicit import include including increment inherit inherits inline input
+            insensitive instead invoker isolation label large leading leakproof least level listen load
+            local location lock locked logged materialized maxvalue method minute minvalue mode
+            month move name names national nchar new next nfc nfd nfkc nfkd none normalize normalized
+            notify nowait object off oids old only operator option options ordinality others out over
+            overlay overriding owned owner parser partial passing password placing plans policy
+            position prepare prepared preserve prior privileges procedural procedures program
+            publication quote reassign recheck ref referencing refresh relative reset restart result
+            return role rollup routine routines rule schemas scroll search second security sequences
+            serializable server session session_user setof sets share show simple skip snapshot some
+            sql stable standalone start statement statistics stdin stdout storage stored strict strip
+            subscription substring support symmetric sysid system tables tablespace transform
+            treat trim truncate trusted uncommitted unencrypted unknown unlisten unlogged
+            until user valid validate validator value variadic verbose version views volatile
+            whitespace work wrapper write xml year yes zone public
             """)
         return d
     }

@@ -197,15 +197,15 @@ enum MarkupLexers {
                     bodyEnd = min(index, s.limit)
                 }
                 let language = Language.named(String(info.split(separator: " ").first ?? ""))
+                let bodyStart = s.position
                 if let language {
-                    let base = s.position
-                    for token in language.lexer.tokens(Array(s.bytes[base..<bodyEnd])) {
-                        s.position = base + token.end
-                        s.emit(token.kind, from: base + token.start)
+                    for token in language.lexer.tokens(Array(s.bytes[bodyStart..<bodyEnd])) {
+                        s.position = bodyStart + token.end
+                        s.emit(token.kind, from: bodyStart + token.start)
                     }
                 } else {
                     s.position = bodyEnd
-                    s.emit(.stringBacktick, from: min(s.position, bodyEnd == s.position ? s.position : s.position))
+                    s.emit(.stringBacktick, from: bodyStart)
                 }
                 s.position = bodyEnd
                 let closeStart = bodyEnd
@@ -290,7 +290,8 @@ enum MarkupLexers {
         }
     }
 
-    /// Dockerfile: instructions are keywords; their arguments are shell, and `FROM`'s image a string.
+    /// Dockerfile: instructions are keywords; their arguments are shell, or one string for `FROM`,
+    /// `WORKDIR`, `USER` and the like.
     static let dockerfile = FunctionLexer { s in
         while !s.atEnd {
             if s.whitespace() { continue }
@@ -303,13 +304,11 @@ enum MarkupLexers {
             s.skipWhile { $0.isASCIILetter }
             if s.position == start { s.position += CodeLexer.scalarLength(s.bytes, at: start) }
             s.emit(s.bytes[start].isASCIILetter ? .keyword : .text, from: start)
-            if s.text(start, s.position).uppercased() == "FROM" {
-                while !s.atEnd, s.current != .newline {
-                    if s.whitespace() { continue }
-                    let word = s.position
-                    s.skipWhile { !$0.isBlank }
-                    s.emit(s.text(word, s.position).lowercased() == "as" ? .keyword : .string, from: word)
-                }
+            if Self.dockerStringInstructions.contains(s.text(start, s.position).uppercased()) {
+                while s.current == .space || s.current == .tab { s.emit(.text, length: 1) }
+                let argument = s.position
+                s.skipToLineEnd()
+                s.emit(.string, from: argument)
                 continue
             }
             // The instruction's arguments run to the end of the line, or further after a `\`.
@@ -321,6 +320,9 @@ enum MarkupLexers {
             s.within(end) { ShellLexer.lex(&$0, until: $0.limit) }
         }
     }
+
+    /// Instructions whose whole argument is one string, as Pygments shows them.
+    static let dockerStringInstructions: Set<String> = ["FROM", "MAINTAINER", "EXPOSE", "WORKDIR", "USER", "STOPSIGNAL"]
 
     /// nginx configuration: each statement starts with a directive.
     static let nginx = FunctionLexer { s in
@@ -367,7 +369,9 @@ enum MarkupLexers {
         return index >= s.limit || s.bytes[index].isBlank || s.bytes[index] == UInt8(ascii: ";")
     }
 
-    /// Makefiles: targets, variables and directives; recipes are shell.
+    /// Makefiles: targets and variables as names, recipes (tab-indented) as shell; a line that
+    /// opens with a conditional or an include (`ifeq`, `else`, `include`, and shell's `if` too) is
+    /// one preprocessor-coloured run, continuations and all, as Pygments shows it.
     static let makefile = FunctionLexer { s in
         while !s.atEnd {
             let lineStart = s.position
@@ -376,14 +380,24 @@ enum MarkupLexers {
                 if s.bytes[lineEnd] == .newline, lineEnd == 0 || s.bytes[lineEnd - 1] != .backslash { break }
                 lineEnd += 1
             }
-            if s.current == .tab {
-                s.within(lineEnd) { ShellLexer.lex(&$0, until: $0.limit) }
+            let first = s.nextNonBlank(from: lineStart)
+            var wordEnd = first
+            while wordEnd < lineEnd, !s.bytes[wordEnd].isBlank { wordEnd += 1 }
+            if makeConditionals.contains(s.text(first, wordEnd)) {
+                s.position = lineEnd
+                s.emit(.commentPreproc, from: lineStart)
+            } else if s.current == .tab {
+                s.within(lineEnd) { ShellLexer.lex(&$0, until: $0.limit, code: ShellLexer.make) }
             } else {
                 s.within(lineEnd) { makeLine(&$0) }
             }
             if s.position < s.limit { s.emit(.text, length: 1) }
         }
     }
+
+    static let makeConditionals: Set<Substring> = [
+        "if", "ifeq", "ifneq", "ifdef", "ifndef", "else", "endif", "include", "-include", "sinclude", "define", "endef",
+    ]
 
     static let makeDirectives: Set<Substring> = [
         "include", "-include", "sinclude", "define", "endef", "ifeq", "ifneq", "ifdef", "ifndef", "else", "endif",
@@ -394,7 +408,8 @@ enum MarkupLexers {
         _ = s.whitespace()
         let start = s.position
         if s.current == UInt8(ascii: "#") {
-            s.skipToLineEnd()
+            // A comment continues with its line onto the next after a `\`.
+            s.position = s.limit
             s.emit(.commentSingle, from: start)
             return
         }
@@ -414,7 +429,7 @@ enum MarkupLexers {
                 s.emit(.nameFunction, from: start)
             }
         }
-        ShellLexer.lex(&s, until: s.limit)
+        ShellLexer.lex(&s, until: s.limit, code: ShellLexer.make)
     }
 }
 

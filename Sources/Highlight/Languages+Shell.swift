@@ -26,9 +26,26 @@ extension LanguageDefinition {
     }
 }
 
+extension LanguageDefinition {
+    /// Make's own lines and recipes: shell, plus `$(VAR)` and `\` continuations.
+    static var makeShell: LanguageDefinition {
+        var d = bash
+        d.makeVariables = true
+        d.dollarVariables = false
+        // Each line of a Makefile stands alone: a stray apostrophe must not swallow the next ones.
+        d.strings = d.strings.map { rule in
+            var rule = rule
+            rule.multiline = false
+            return rule
+        }
+        return d
+    }
+}
+
 /// Shell: the general lexer plus here-documents (`<<EOF` … `EOF`), whose body is a string.
 struct ShellLexer: Lexer {
     static let code = CodeLexer(definition: .bash)
+    static let make = CodeLexer(definition: .makeShell)
 
     func tokens(_ bytes: [UInt8]) -> [Token] {
         var scanner = Scanner(bytes)
@@ -37,18 +54,18 @@ struct ShellLexer: Lexer {
     }
 
     /// Lexes `s` up to `end`, handing here-document bodies to strings.
-    static func lex(_ s: inout Scanner, until end: Int) {
+    static func lex(_ s: inout Scanner, until end: Int, code: CodeLexer = ShellLexer.code) {
         while s.position < end {
             // Find the next here-document operator on this stretch; lex code up to it.
             let lineEnd = nextLineEnd(s.bytes, from: s.position, limit: end)
             guard let heredoc = findHeredoc(s.bytes, from: s.position, to: lineEnd) else {
-                codeSlice(&s, to: lineEnd < end ? lineEnd + 1 : end)
+                codeSlice(&s, to: lineEnd < end ? lineEnd + 1 : end, code)
                 continue
             }
-            codeSlice(&s, to: heredoc.operatorStart)
+            codeSlice(&s, to: heredoc.operatorStart, code)
             s.emit(.operator, length: heredoc.operatorLength)
             s.emit(.stringHeredoc, length: heredoc.delimiterEnd - s.position)
-            codeSlice(&s, to: lineEnd < end ? lineEnd + 1 : end)
+            codeSlice(&s, to: lineEnd < end ? lineEnd + 1 : end, code)
             // The body runs to a line that is exactly the delimiter (tabs allowed before it with <<-).
             let bodyStart = s.position
             var index = s.position
@@ -68,7 +85,7 @@ struct ShellLexer: Lexer {
         }
     }
 
-    private static func codeSlice(_ s: inout Scanner, to end: Int) {
+    private static func codeSlice(_ s: inout Scanner, to end: Int, _ code: CodeLexer) {
         guard end > s.position else { return }
         s.within(end) { code.lex(&$0, closer: nil, depth: 0) }
     }
@@ -153,29 +170,24 @@ struct ConsoleLexer: Lexer {
         return s.tokens
     }
 
-    /// The end of a prompt at the start of a line, if there is one.
+    /// The end of a prompt at the start of a line, if there is one: `$ `, `# `, `% `, or one of
+    /// them after a context such as `user@host:~/dir`, `[user@host dir]` or `sh-3.1`.
     static func prompt(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {
-        // `user@host:~/dir$ ` or `[user@host dir]# ` before the sign.
+        let limit = min(end, start + 60)
         var index = start
-        var sawContext = false
-        if index < end, bytes[index] == UInt8(ascii: "[") {
-            while index < end, bytes[index] != UInt8(ascii: "]") { index += 1 }
-            index += 1
-            sawContext = true
-        } else {
-            var cursor = index
-            while cursor < end, cursor - start < 40, !bytes[cursor].isBlank, bytes[cursor] != UInt8(ascii: "$"), bytes[cursor] != UInt8(ascii: "#") { cursor += 1 }
-            if cursor > start, cursor < end {
-                index = cursor
-                sawContext = true
+        while index < limit {
+            let sign = bytes[index]
+            if sign == UInt8(ascii: "$") || sign == UInt8(ascii: "#") || sign == UInt8(ascii: "%"),
+               index + 1 == end || bytes[index + 1] == .space {
+                let context = bytes[start..<index]
+                let looksLikePrompt = context.isEmpty || context.contains(UInt8(ascii: "@")) || context.first == UInt8(ascii: "[")
+                    || !context.contains(where: { $0.isBlank || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "=") })
+                return looksLikePrompt ? min(index + 2, end) : nil
             }
+            if sign == UInt8(ascii: "\"") || sign == UInt8(ascii: "'") { return nil }
+            index += 1
         }
-        guard index < end else { return nil }
-        let sign = bytes[index]
-        guard sign == UInt8(ascii: "$") || sign == UInt8(ascii: "#") || (sign == UInt8(ascii: "%") && !sawContext) else { return nil }
-        let after = index + 1
-        guard after == end || bytes[after] == .space else { return nil }
-        return min(after + 1, end)
+        return nil
     }
 
     static func continuationPrompt(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {

@@ -81,12 +81,17 @@ struct Scanner {
         position = saved
     }
 
-    /// Runs `body` with lexing stopped at `end`, then moves to `end`.
+    /// Runs `body` with lexing stopped at `end`, then moves to `end`; whatever `body` left
+    /// unlexed is plain text, so no byte is ever dropped.
     mutating func within(_ end: Int, _ body: (inout Scanner) -> Void) {
         let saved = limit
         limit = min(end, saved)
         body(&self)
-        position = max(position, limit)
+        if position < limit {
+            let rest = position
+            position = limit
+            emit(.text, from: rest)
+        }
         limit = saved
     }
 

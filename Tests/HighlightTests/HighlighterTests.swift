@@ -57,6 +57,16 @@ import Testing
         #expect(CodeBlockOptions(info: "py {x-y,-3,0}").highlightedLines.isEmpty)
     }
 
+    @Test func markdownFencesKeepTheirBodies() {
+        let code = "Text\n\n```klingon\nqaStaH nuq?\n```\n\n```python\nx = 1\n```\n``````never closed\nbody\n"
+        let tokens = Language.named("markdown")!.tokens(code)
+        #expect(tokens.first?.start == 0)
+        #expect(tokens.last?.end == code.utf8.count)
+        #expect(zip(tokens, tokens.dropFirst()).allSatisfy { $0.end == $1.start })
+        #expect(classes(code, "markdown").contains { $0.1 == "sb" && $0.0.contains("qaStaH nuq?") })
+        #expect(has(code, "markdown", "1", "mi"))
+    }
+
     @Test func unterminatedStringsAndCommentsRunToTheEnd() {
         #expect(classes("x = \"abc\ny = 1\n", "python").contains { $0 == ("\"abc", "s2") })
         #expect(classes("/* never\nclosed", "c").last?.1 == "cm")

@@ -4,20 +4,24 @@ import Testing
 
 /// Whatever the input, every byte comes out exactly once, in order, and nothing crashes or hangs.
 @Suite struct InvariantTests {
-    /// Random text biased towards the characters lexers care about, plus arbitrary Unicode.
+    /// Random text biased towards what lexers care about: quotes, comment and string openers, fences,
+    /// here-documents, continuations, and arbitrary Unicode.
+    static let fragments: [String] = Array("\"'`\\/*#-<>{}()[]$@!:;=+%&|.,?~^\n\n\t  abcXYZ_019éß日本🎉\u{0}\r").map(String.init)
+        + ["```", "```py\n", "~~~\n", "<<EOF\n", "EOF\n", "${", "$(", "\\\n", "if ", "else", "\tif x \\\n", "include ",
+           "---\n", "- ", ": ", "/*", "*/", "\"\"\"", "<!--", "-->", "<script>", "</script>", "__END__\n", "=begin\n", "{-", "-}"]
+
     static func randomText(seed: UInt64, length: Int) -> String {
         var generator = SeededGenerator(seed: seed)
-        let interesting = Array("\"'`\\/*#-<>{}()[]$@!:;=+%&|.,?~^\n\n\t  abcXYZ_019éß日本🎉\u{0}\r".unicodeScalars)
-        var scalars = String.UnicodeScalarView()
+        var text = ""
         for _ in 0..<length {
             if Int.random(in: 0..<4, using: &generator) == 0 {
                 let value = UInt32.random(in: 1...0x10FFFF, using: &generator)
-                if let scalar = Unicode.Scalar(value) { scalars.append(scalar) }
+                if let scalar = Unicode.Scalar(value) { text.unicodeScalars.append(scalar) }
             } else {
-                scalars.append(interesting[Int.random(in: 0..<interesting.count, using: &generator)])
+                text += fragments[Int.random(in: 0..<fragments.count, using: &generator)]
             }
         }
-        return String(scalars)
+        return text
     }
 
     @Test(arguments: Language.all.map(\.name))
