@@ -128,18 +128,21 @@ def pygments_samples():
 
 
 def diff_corpus():
+    """Real patches: the latest commits of the Swift packages in the local mirror, one file each."""
     folder = os.path.join(CORPUS, "diff")
     os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "history.diff")
-    if not os.path.exists(path):
-        chunks = []
-        for repo in sorted(glob.glob("/opt/swift-packages/*/*.git"))[:40]:
-            result = subprocess.run(["git", "-C", repo, "log", "-p", "-n", "3", "--no-color", "--format=commit %H%n%n    %s%n"],
+    paths = []
+    for repo in sorted(glob.glob("/opt/swift-packages/*/*.git"))[:40]:
+        path = os.path.join(folder, os.path.basename(repo) + ".diff")
+        if not os.path.exists(path):
+            result = subprocess.run(["git", "-C", repo, "log", "-p", "-n", "2", "--no-color", "--format=commit %H%n%n    %s%n"],
                                     capture_output=True, text=True, errors="replace")
-            chunks.append(result.stdout[:25_000])
-        with open(path, "w") as f:
-            f.write("".join(chunks))
-    return [path]
+            # Whole lines only, and well under the per-file cap.
+            text = result.stdout[:24_000]
+            with open(path, "w") as f:
+                f.write(text[: text.rfind("\n") + 1])
+        paths.append(path)
+    return paths
 
 
 @functools.lru_cache(maxsize=None)

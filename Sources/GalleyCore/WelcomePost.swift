@@ -27,10 +27,10 @@ public enum WelcomePost {
         expect: tables, ~~strikethrough~~, task lists, footnotes[^1] and bare links such as
         https://example.com. Every heading gets a stable anchor, so you can link to a section.
 
-        | You write             | Readers get                               |
-        |-----------------------|-------------------------------------------|
+        | You write             | Readers get                                 |
+        |-----------------------|---------------------------------------------|
         | `# A heading`         | an anchor link and an entry in the outline |
-        | a fenced code block   | a scrollable block that keeps its language |
+        | a fenced code block   | code highlighted on the server, 30 languages |
         | `- [x] a task`        | a checked box                             |
         | raw `<script>` tags   | nothing: raw HTML is left out, safely     |
 
