@@ -12,6 +12,16 @@ struct DataOptions: ParsableArguments {
         settings.value(data, flag: "--data", env: "GALLEY_DATA", default: "./galley-data", expectation: "a folder path", Parse.nonEmpty)
     }
 
+    /// For commands that only need the data: validates `--data`, sends warnings and errors to
+    /// standard error, and opens the database with every migration applied.
+    func openStore() async throws -> (store: SQLiteStore, applied: [Int]) {
+        var settings = Settings()
+        let folder = folder(&settings)
+        try settings.validate()
+        Logs.bootstrap(level: .warning)
+        return try await Self.openStore(folder: folder, logger: Logger(label: "galley"))
+    }
+
     /// Opens the database in `folder`, creating it when missing, with every migration applied.
     static func openStore(folder: String, logger: Logger) async throws -> (store: SQLiteStore, applied: [Int]) {
         let path = URL(fileURLWithPath: folder).appendingPathComponent("galley.sqlite").path

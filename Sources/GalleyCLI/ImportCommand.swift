@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import GalleyCore
-import Logging
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,11 +19,7 @@ struct ImportCommand: AsyncParsableCommand {
     @OptionGroup var dataOptions: DataOptions
 
     func run() async throws {
-        var settings = Settings()
-        let folder = dataOptions.folder(&settings)
-        try settings.validate()
-        Logs.bootstrap(level: .warning)
-        let (store, _) = try await DataOptions.openStore(folder: folder, logger: Logger(label: "galley"))
+        let (store, _) = try await dataOptions.openStore()
         let report = await MarkdownImporter(writer: PostWriter(store: store)).importPaths(paths)
         try await store.close()
 

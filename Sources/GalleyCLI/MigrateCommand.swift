@@ -1,5 +1,4 @@
 import ArgumentParser
-import Logging
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,11 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var dataOptions: DataOptions
 
     func run() async throws {
-        var settings = Settings()
-        let folder = dataOptions.folder(&settings)
-        try settings.validate()
-        Logs.bootstrap(level: .warning)
-        let (store, applied) = try await DataOptions.openStore(folder: folder, logger: Logger(label: "galley"))
+        let (store, applied) = try await dataOptions.openStore()
         try await store.close()
         print(applied.isEmpty ? "The database is up to date." : "Applied migrations \(applied.map(String.init).joined(separator: ", ")).")
     }

@@ -15,3 +15,15 @@ extension Date {
         Date(millisecondsSince1970: millisecondsSince1970)
     }
 }
+
+extension DateFormatter {
+    /// A formatter for a fixed format in UTC with the POSIX locale: machine-readable and
+    /// independent of the server's settings.
+    public static func utc(_ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = format
+        return formatter
+    }
+}

@@ -186,13 +186,7 @@ enum FeedWriters {
         date.formatted(.iso8601)
     }
 
-    private static let rfc822Formatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-        return formatter
-    }()
+    private static let rfc822Formatter = DateFormatter.utc("EEE, dd MMM yyyy HH:mm:ss Z")
 
     static func rfc822(_ date: Date) -> String {
         rfc822Formatter.string(from: date)

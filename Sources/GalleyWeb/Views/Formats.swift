@@ -1,14 +1,9 @@
 import Foundation
+import GalleyCore
 
 /// How dates look on pages: `17 May 2024` for people, ISO 8601 for `<time datetime>`.
 enum Formats {
-    private static let display: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d MMMM yyyy"
-        return formatter
-    }()
+    private static let display = DateFormatter.utc("d MMMM yyyy")
 
     static func displayDate(_ date: Date) -> String {
         display.string(from: date)
