@@ -81,6 +81,10 @@ struct ServeCommand: AsyncParsableCommand {
                 let welcome = try await PostWriter(store: store).save(WelcomePost.draft(at: Date()))
                 logger.notice("new blog: published the welcome post", metadata: ["slug": "\(welcome.post.slug)"])
             }
+            let rerendered = try await RenderingUpgrade(store: store).run()
+            if rerendered > 0 {
+                logger.notice("rendered posts again with this version's Markdown pipeline", metadata: ["posts": "\(rerendered)"])
+            }
             let app = try await buildApplication(configuration: resolved.web, store: store, logger: logger) { port in
                 let shown = resolved.web.site.baseURL.hasSuffix(":0") ? "http://\(resolved.web.host):\(port)" : resolved.web.site.baseURL
                 // Unbuffered, so scripts waiting for this line see it at once.

@@ -7,6 +7,7 @@ public actor MemoryStore: Store {
     private var revisionsByPost: [Int64: [Revision]] = [:]
     private var lastPostID: Int64 = 0
     private var revision: Int64 = 0
+    private var settings: [String: String] = [:]
 
     public init() {}
 
@@ -26,8 +27,10 @@ public actor MemoryStore: Store {
             post.status = draft.status
             post.publishedAt = draft.publishedAt
             post.rendered = rendered
-            post.updatedAt = now
-            if authorChanged { post.version += 1 }
+            if authorChanged {
+                post.version += 1
+                post.updatedAt = now
+            }
         } else {
             lastPostID += 1
             post = Post(
@@ -70,6 +73,18 @@ public actor MemoryStore: Store {
 
     public func siteRevision() -> Int64 {
         revision
+    }
+
+    public func allSlugs() -> [Slug] {
+        posts.keys.sorted()
+    }
+
+    public func setting(_ key: String) -> String? {
+        settings[key]
+    }
+
+    public func setSetting(_ key: String, to value: String) {
+        settings[key] = value
     }
 
     public func checkHealth() {}

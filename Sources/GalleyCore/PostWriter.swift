@@ -25,3 +25,34 @@ public struct PostWriter: Sendable {
         return try await store.savePost(draft, rendered: renderer.render(draft.source), at: clock().truncatedToMilliseconds)
     }
 }
+
+/// Keeps stored renderings in step with the renderer: when the pipeline's output changes (a new
+/// version of Galley highlights code, say), every post is rendered again once, at startup. Only
+/// the rendering changes: no revision, no new `updatedAt`, no new version.
+public struct RenderingUpgrade: Sendable {
+    public static let settingKey = "renderer_version"
+
+    public let store: any Store
+    public let renderer: MarkdownRenderer
+    public let version: Int
+
+    public init(store: any Store, renderer: MarkdownRenderer = MarkdownRenderer(), version: Int = MarkdownRenderer.version) {
+        self.store = store
+        self.renderer = renderer
+        self.version = version
+    }
+
+    /// Renders every post again if they were rendered by another version; returns how many changed.
+    @discardableResult
+    public func run() async throws -> Int {
+        guard try await store.setting(Self.settingKey) != String(version) else { return 0 }
+        let writer = PostWriter(store: store, renderer: renderer)
+        var changed = 0
+        for slug in try await store.allSlugs() {
+            guard let post = try await store.post(slug: slug) else { continue }
+            if try await writer.save(post.draft).outcome == .updated { changed += 1 }
+        }
+        try await store.setSetting(Self.settingKey, to: String(version))
+        return changed
+    }
+}

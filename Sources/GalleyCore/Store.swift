@@ -23,8 +23,9 @@ public struct SaveResult: Sendable, Equatable {
 /// appears nowhere public until then, and tests can move the clock.
 public protocol PostStore: Sendable {
     /// Creates the post named by `draft.slug`, or updates it. A save that changes an author's field
-    /// appends a revision and bumps the post's version and the site revision; a save identical to
-    /// what is stored changes nothing and says `.unchanged`.
+    /// appends a revision and bumps the post's version, its `updatedAt` and the site revision; a
+    /// save that only brings a new rendering of the same source stores it and bumps the site
+    /// revision alone; a save identical to what is stored changes nothing and says `.unchanged`.
     func savePost(_ draft: PostDraft, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult
 
     /// Public posts, newest first, optionally only those with the tag `tag`.
@@ -44,10 +45,20 @@ public protocol PostStore: Sendable {
 
     /// A number that every change to the site increases.
     func siteRevision() async throws -> Int64
+
+    /// The slug of every post, whatever its status.
+    func allSlugs() async throws -> [Slug]
+}
+
+/// Small named values the site keeps about itself (the renderer version its posts were rendered
+/// with, and later the settings page's values).
+public protocol SettingsStore: Sendable {
+    func setting(_ key: String) async throws -> String?
+    func setSetting(_ key: String, to value: String) async throws
 }
 
 /// Everything the web application needs from storage.
-public protocol Store: PostStore, DiscoveryStore {
+public protocol Store: PostStore, DiscoveryStore, SettingsStore {
     /// Throws when the database cannot answer a trivial query.
     func checkHealth() async throws
 }

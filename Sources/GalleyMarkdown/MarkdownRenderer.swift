@@ -13,6 +13,11 @@ import Darwin
 /// `id` and a self-link, code blocks go through a ``CodeBlockRenderer``, links to other sites get
 /// `rel="noopener"` and images load lazily.
 public struct MarkdownRenderer: Sendable {
+    /// Changes whenever the HTML this pipeline writes for the same source changes, so that stored
+    /// renderings can be brought up to date (1: cmark-gfm with heading ids; 2: highlighted code,
+    /// noopener links and lazy images).
+    public static let version = 2
+
     public var codeBlocks: any CodeBlockRenderer
 
     public init(codeBlocks: any CodeBlockRenderer = HighlightingCodeBlockRenderer()) {

@@ -73,5 +73,10 @@ enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 3,
+            name: "site settings",
+            sqlite: ["CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"]
+        ),
     ]
 }

@@ -113,7 +113,8 @@ public final class SQLiteStore: Store {
             var post = Post(
                 id: existing?.id ?? 0, slug: draft.slug, title: draft.title, summary: draft.summary,
                 source: draft.source, rendered: rendered, tags: draft.tags, status: draft.status,
-                publishedAt: draft.publishedAt, createdAt: existing?.createdAt ?? now, updatedAt: now,
+                publishedAt: draft.publishedAt, createdAt: existing?.createdAt ?? now,
+                updatedAt: authorChanged ? now : existing?.updatedAt ?? now,
                 version: (existing?.version ?? 0) + (authorChanged ? 1 : 0)
             )
             post.id = try await PostRows.write(post, isNew: existing == nil, in: db)
@@ -158,6 +159,23 @@ public final class SQLiteStore: Store {
 
     public func post(slug: Slug) async throws -> Post? {
         try await PostRows.post(slug: slug, in: reader)
+    }
+
+    public func allSlugs() async throws -> [Slug] {
+        try await reader.raw("SELECT slug FROM posts ORDER BY slug").all().map { try Slug($0.decode(column: "slug", as: String.self)) }
+    }
+
+    public func setting(_ key: String) async throws -> String? {
+        try await reader.raw("SELECT value FROM settings WHERE key = \(bind: key)").first()?.decode(column: "value", as: String.self)
+    }
+
+    public func setSetting(_ key: String, to value: String) async throws {
+        try await writeLock.withLock {
+            try await self.writer.sql().raw("""
+                INSERT INTO settings (key, value) VALUES (\(bind: key), \(bind: value))
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """).run()
+        }
     }
 
     public func revisions(ofPost id: Int64) async throws -> [Revision] {

@@ -81,6 +81,8 @@ import Testing
             let second = try await store.savePost(draft, rendered: rendered, at: Self.t0.addingTimeInterval(1))
             #expect(second.outcome == .updated)
             #expect(second.post.version == first.post.version)
+            #expect(second.post.updatedAt == first.post.updatedAt, "a new rendering is not an author's edit")
+            #expect(try await store.post(slug: draft.slug)?.updatedAt == first.post.updatedAt)
             #expect(try await store.post(slug: draft.slug)?.rendered.html == rendered.html)
             #expect(try await store.revisions(ofPost: first.post.id).count == 1)
         }
@@ -180,6 +182,44 @@ import Testing
                 try await group.waitForAll()
             }
             #expect(try await store.publishedPosts(PageRequest(), tagged: Slug("y"), at: Self.t0).total == 40)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func settingsAreKeptAndReplaced(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            #expect(try await store.setting("renderer_version") == nil)
+            try await store.setSetting("renderer_version", to: "1")
+            try await store.setSetting("renderer_version", to: "2")
+            #expect(try await store.setting("renderer_version") == "2")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func everySlugIsListedWhateverItsStatus(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            _ = try await save(store, .fixture(slug: "b-draft", status: .draft))
+            _ = try await save(store, .fixture(slug: "a-public"))
+            #expect(try await store.allSlugs().map(\.rawValue) == ["a-public", "b-draft"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func postsAreRenderedAgainOnceWhenTheRendererChanges(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let source = "```python\nx = 1\n```\n"
+            let old = PostWriter(store: store, renderer: MarkdownRenderer(codeBlocks: PlainCodeBlockRenderer()), clock: { Self.t0 })
+            let saved = try await old.save(.fixture(slug: "code", source: source)).post
+            try await RenderingUpgrade(store: store, renderer: old.renderer, version: 1).run()
+            #expect(try await RenderingUpgrade(store: store, version: 1).run() == 0, "same version: nothing to do")
+
+            #expect(try await RenderingUpgrade(store: store, version: 2).run() == 1)
+            let upgraded = try #require(try await store.post(slug: Slug("code")))
+            #expect(upgraded.rendered.html.contains(#"<span class="n">x</span>"#))
+            #expect(upgraded.updatedAt == saved.updatedAt)
+            #expect(upgraded.version == saved.version)
+            #expect(try await store.revisions(ofPost: saved.id).count == 1)
+            #expect(try await RenderingUpgrade(store: store, version: 2).run() == 0, "done once")
         }
     }
 

@@ -142,6 +142,9 @@ struct BrokenStore: Store {
     func revisions(ofPost id: Int64) async throws -> [Revision] { throw DatabaseGone() }
     func siteRevision() async throws -> Int64 { throw DatabaseGone() }
     func checkHealth() async throws { throw DatabaseGone() }
+    func allSlugs() async throws -> [Slug] { throw DatabaseGone() }
+    func setting(_ key: String) async throws -> String? { throw DatabaseGone() }
+    func setSetting(_ key: String, to value: String) async throws { throw DatabaseGone() }
     func search(_ query: SearchQuery, page: PageRequest, at now: Date) async throws -> Page<SearchHit> { throw DatabaseGone() }
     func publicTags(at now: Date) async throws -> [TagCount] { throw DatabaseGone() }
     func adjacentPosts(to post: Post, at now: Date) async throws -> AdjacentPosts { throw DatabaseGone() }
