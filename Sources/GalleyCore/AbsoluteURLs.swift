@@ -21,7 +21,8 @@ public enum AbsoluteURLs {
         return output
     }
 
-    static func absolute(_ value: String, base: URL) -> String {
+    /// One link target made absolute against `base`; absolute ones are returned as they are.
+    public static func absolute(_ value: String, base: URL) -> String {
         // Values are HTML-escaped; `&amp;` resolves the same either way, so keep them as they are.
         if value.isEmpty || value.contains(":") && !value.hasPrefix("/") && !value.hasPrefix("#") && !value.hasPrefix("?") {
             return value

@@ -70,6 +70,7 @@ struct PostJSON: Encodable {
     }
 }
 
+/// A post's summary fields and, beside them in the same object, its content.
 struct PostDetailJSON: Encodable {
     struct Heading: Encodable {
         let level: Int
@@ -77,31 +78,28 @@ struct PostDetailJSON: Encodable {
         let title: String
     }
 
-    let slug: String
-    let title: String
-    let summary: String
-    let url: String
-    let publishedAt: Date
-    let updatedAt: Date
-    let readingTimeMinutes: Int
-    let tags: [TagJSON]
+    let summary: PostJSON
     let html: String
     let markdown: String
     let tableOfContents: [Heading]
 
     init(_ post: Post, site: SiteConfiguration) {
-        let summary = PostJSON(post.summaryView, site: site)
-        slug = summary.slug
-        title = summary.title
-        self.summary = summary.summary
-        url = summary.url
-        publishedAt = summary.publishedAt
-        updatedAt = summary.updatedAt
-        readingTimeMinutes = summary.readingTimeMinutes
-        tags = summary.tags
+        summary = PostJSON(post.summaryView, site: site)
         html = post.rendered.html
         markdown = post.source
         tableOfContents = post.rendered.tableOfContents.map { Heading(level: $0.level, id: $0.id, title: $0.title) }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case html, markdown, tableOfContents
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(html, forKey: .html)
+        try container.encode(markdown, forKey: .markdown)
+        try container.encode(tableOfContents, forKey: .tableOfContents)
     }
 }
 

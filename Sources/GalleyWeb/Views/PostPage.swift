@@ -61,8 +61,7 @@ struct PostPage: PageView {
 extension ArticleMeta {
     init(_ post: Post, url: String, site: SiteConfiguration) throws {
         let image = post.rendered.html.firstMatch(of: /<img [^>]*src="([^"]+)"/).map { match in
-            AbsoluteURLs.rewrite("src=\"\(match.1)\"", base: URL(string: url) ?? URL(fileURLWithPath: "/"))
-                .dropFirst(5).dropLast().description
+            AbsoluteURLs.absolute(String(match.1), base: URL(string: url) ?? URL(fileURLWithPath: "/"))
         }
         self.init(
             publishedTime: Formats.isoDate(post.publishedAt),
