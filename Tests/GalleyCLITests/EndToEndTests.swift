@@ -128,8 +128,8 @@ enum Galley {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let stdout = logs.appendingPathComponent("stdout")
         let stderr = logs.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        try Data().write(to: stdout)
+        try Data().write(to: stderr)
         let process = Process()
         process.executableURL = try executable
         process.arguments = ["serve", "--port", "0", "--data", data.path, "--log-level", "info"]

@@ -25,7 +25,8 @@ struct ArchivePage: PageView {
         head = PageHead(title: "Archive", description: "Every post, newest first.", canonicalPath: SitePath.archive)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let monthNames = DateFormatter().standaloneMonthSymbols ?? []
+        // English month names whatever the server's locale, like the rest of the theme.
+        let monthNames: [String] = DateFormatter.utc("MMMM").standaloneMonthSymbols
         // Posts come newest first, so consecutive runs are the groups.
         var years: [Year] = []
         for yearRun in posts.chunked(by: { calendar.component(.year, from: $0.publishedAt) }) {
