@@ -56,7 +56,7 @@ extension MemoryStore {
     }
 
     public func latestPosts(limit: Int, tagged tag: Slug?, at now: Date) -> [Post] {
-        Array(publicPosts(at: now).filter { post in tag.map { slug in post.tags.contains { $0.slug == slug } } ?? true }.prefix(limit))
+        Array(publicPosts(at: now, tagged: tag).prefix(limit))
     }
 }
 

@@ -50,7 +50,7 @@ public actor MemoryStore: Store {
     }
 
     public func publishedPosts(_ request: PageRequest, tagged tag: Slug?, at now: Date) -> Page<PostSummary> {
-        let matching = publicPosts(at: now).filter { post in tag.map { slug in post.tags.contains { $0.slug == slug } } ?? true }
+        let matching = publicPosts(at: now, tagged: tag)
         let items = matching.dropFirst(request.offset).prefix(request.perPage).map(\.summaryView)
         return Page(items: Array(items), request: request, total: matching.count)
     }
@@ -89,8 +89,10 @@ public actor MemoryStore: Store {
 
     public func checkHealth() {}
 
-    func publicPosts(at now: Date) -> [Post] {
-        posts.values.filter { $0.isPublic(at: now) }.sorted(by: Post.newestFirst)
+    func publicPosts(at now: Date, tagged tag: Slug? = nil) -> [Post] {
+        posts.values
+            .filter { post in post.isPublic(at: now) && (tag.map { slug in post.tags.contains { $0.slug == slug } } ?? true) }
+            .sorted(by: Post.newestFirst)
     }
 }
 

@@ -5,7 +5,10 @@ import SQLKit
 
 /// Reading and writing posts as rows, in SQL every supported dialect understands.
 enum PostRows {
-    static let summaryColumns = "id, slug, title, excerpt, word_count, published_at, updated_at"
+    private static let summaryColumnNames = ["id", "slug", "title", "excerpt", "word_count", "published_at", "updated_at"]
+    static let summaryColumns = summaryColumnNames.joined(separator: ", ")
+    /// The same columns for queries that join `posts` with another table.
+    static let qualifiedSummaryColumns = summaryColumnNames.map { "posts.\($0)" }.joined(separator: ", ")
     static let allColumns = """
         id, slug, title, summary, source, html, toc, plain_text, first_paragraph, word_count,
         status, published_at, created_at, updated_at, version

@@ -9,7 +9,7 @@ extension SQLiteStore {
         let filter: SQLQueryString = "posts_fts MATCH \(bind: match) AND posts.id IN (SELECT id FROM posts WHERE \(PostRows.publicFilter(at: now, tagged: nil)))"
         let count = try await db.raw("SELECT COUNT(*) AS total FROM posts_fts JOIN posts ON posts.id = posts_fts.rowid WHERE \(filter)").first()
         let rows = try await db.raw("""
-            SELECT \(unsafeRaw: PostRows.summaryColumns.split(separator: ",").map { "posts.\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")),
+            SELECT \(unsafeRaw: PostRows.qualifiedSummaryColumns),
                 snippet(posts_fts, 2, \(bind: String(SearchHit.markStart)), \(bind: String(SearchHit.markEnd)), '…', 24) AS snippet
             FROM posts_fts JOIN posts ON posts.id = posts_fts.rowid
             WHERE \(filter)

@@ -84,19 +84,15 @@ struct Failure: Sendable {
                 let status: Int
                 let code: String
                 let message: String
-                let request_id: String
+                let requestId: String
             }
             let error: Detail
         }
-        let body = Body(error: .init(status: status.code, code: code, message: message, request_id: requestID))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(body)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        var response = try JSONResponse.make(
+            Body(error: .init(status: status.code, code: code, message: message, requestId: requestID)), status: status
         )
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 }
 

@@ -96,12 +96,11 @@ public enum Highlighter {
         }
         var line = 1
         func startLine() {
-            guard perLine else { return }
             if options.highlightedLines.contains(line) { output += Self.hllOpen }
             if options.lineNumbers { output += Array("<span class=\"ln\" aria-hidden=\"true\" data-line=\"\(line)\"></span>".utf8) }
         }
         func endLine() {
-            guard perLine, options.highlightedLines.contains(line) else { return }
+            guard options.highlightedLines.contains(line) else { return }
             output += Self.spanClose
         }
         if !bytes.isEmpty { startLine() }
@@ -133,16 +132,6 @@ public enum Highlighter {
     }
     private static let spanClose = Array("</span>".utf8)
 
-    private static let escapes: [[UInt8]?] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "&"): Array("&amp;".utf8)
-        case UInt8(ascii: "<"): Array("&lt;".utf8)
-        case UInt8(ascii: ">"): Array("&gt;".utf8)
-        case UInt8(ascii: "\""): Array("&quot;".utf8)
-        default: nil
-        }
-    }
-
     /// Every class's opening tag in one buffer; `spanRanges[ordinal]` says where each one is.
     private static let spanBytes: [UInt8] = spanOpen.flatMap { $0 }
     private static let spanRanges: [(start: Int, end: Int)] = {
@@ -165,18 +154,7 @@ public enum Highlighter {
                         let range = ranges[token.kind.ordinal]
                         let wrapped = range.end > range.start
                         if wrapped { output.append(contentsOf: UnsafeBufferPointer(rebasing: spans[range.start..<range.end])) }
-                        var runStart = token.start
-                        for index in token.start..<token.end where needsEscape.contains(source[index]) {
-                            output.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<index]))
-                            switch source[index] {
-                            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-                            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-                            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-                            default: output.append(contentsOf: "&quot;".utf8)
-                            }
-                            runStart = index + 1
-                        }
-                        output.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<token.end]))
+                        appendEscaped(source, token.start..<token.end, into: &output)
                         if wrapped { output.append(contentsOf: UnsafeBufferPointer(start: close.utf8Start, count: close.utf8CodeUnitCount)) }
                     }
                 }
@@ -187,17 +165,26 @@ public enum Highlighter {
     /// Bytes that need escaping in HTML text and attribute values.
     private static let needsEscape = ByteSet("&<>\"")
 
+    /// `source[range]` with `& < > "` escaped: the one escaping loop every writer uses.
+    @inline(__always)
+    private static func appendEscaped(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into output: inout [UInt8]) {
+        var runStart = range.lowerBound
+        for index in range where needsEscape.contains(source[index]) {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<index]))
+            switch source[index] {
+            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+            default: output.append(contentsOf: "&quot;".utf8)
+            }
+            runStart = index + 1
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<range.upperBound]))
+    }
+
     private static func write(_ text: ArraySlice<UInt8>, _ open: [UInt8], into output: inout [UInt8]) {
         output.append(contentsOf: open)
-        text.withUnsafeBufferPointer { buffer in
-            var runStart = 0
-            for index in 0..<buffer.count where needsEscape.contains(buffer[index]) {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
-                if let escape = escapes[Int(buffer[index])] { output.append(contentsOf: escape) }
-                runStart = index + 1
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...]))
-        }
+        text.withUnsafeBufferPointer { appendEscaped($0, 0..<$0.count, into: &output) }
         if !open.isEmpty { output.append(contentsOf: spanClose) }
     }
 

@@ -24,7 +24,7 @@ struct CodeLexer: Sendable {
         var starts = Set<UInt8>()
         for rule in definition.strings {
             starts.insert(rule.open[0])
-            for prefix in rule.allPrefixes {
+            for prefix in rule.prefixes {
                 starts.insert(prefix[0])
                 if prefix[0].isASCIILetter { starts.insert(prefix[0] ^ 0x20) }
             }
@@ -255,9 +255,9 @@ struct CodeLexer: Sendable {
         for rule in definition.strings {
             if s.matches(rule.open) { return (rule, 0) }
             guard prefixAllowed else { continue }
-            for prefix in rule.allPrefixes where matchesCaseInsensitive(s, prefix) && s.matches(rule.open, at: s.position + prefix.count) {
+            for prefix in rule.prefixes where matchesCaseInsensitive(s, prefix) && s.matches(rule.open, at: s.position + prefix.count) {
                 var raw = rule
-                if rule.rawPrefixes.contains(where: { $0 == prefix }) || prefixContainsRaw(s, prefix.count) { raw.escapes = false }
+                if prefixContainsRaw(s, prefix.count) { raw.escapes = false }
                 return (raw, prefix.count)
             }
         }

@@ -9,19 +9,16 @@ struct LanguageDefinition: Sendable {
         var multiline = false
         /// Opens an embedded expression inside the string (`\(` in Swift, `${` in JS/Kotlin).
         var interpolation: [UInt8]? = nil
-        /// Letters that may stand before the quote and belong to the string (`r`, `b`, `f`, `@`, `$`).
+        /// Letters that may stand before the quote and belong to the string (`r`, `b`, `f`, `@`, `$`),
+        /// longest first.
         var prefixes: [[UInt8]] = []
-        /// A prefix that turns escapes off (`r` in Python, `@` in C#).
-        var rawPrefixes: [[UInt8]] = []
         /// `$name` and `${name}` inside the string are variables (shell, PHP).
         var variables = false
         /// A doubled closing quote stands for one quote (C#'s verbatim `@"…""…"`).
         var doubledQuotes = false
-        /// Raw prefixes then the others, longest first: what the lexer tries before the quote.
-        var allPrefixes: [[UInt8]] = []
 
         init(_ open: String, _ close: String? = nil, kind: TokenClass = .stringDouble, escapes: Bool = true,
-             multiline: Bool = false, interpolation: String? = nil, prefixes: [String] = [], rawPrefixes: [String] = [],
+             multiline: Bool = false, interpolation: String? = nil, prefixes: [String] = [],
              variables: Bool = false, doubledQuotes: Bool = false) {
         self.variables = variables
         self.doubledQuotes = doubledQuotes
@@ -32,8 +29,6 @@ struct LanguageDefinition: Sendable {
             self.multiline = multiline
             self.interpolation = interpolation.map { Array($0.utf8) }
             self.prefixes = prefixes.map { Array($0.utf8) }.sorted { $0.count > $1.count }
-            self.rawPrefixes = rawPrefixes.map { Array($0.utf8) }
-            self.allPrefixes = (self.rawPrefixes + self.prefixes).sorted { $0.count > $1.count }
         }
     }
 

@@ -10,7 +10,7 @@ enum DataLexers {
                 quoted(&s, quote: c, kind: .stringDouble)
                 // A string followed by `:` is a key.
                 let after = s.nextNonBlank(from: s.position)
-                if after < s.limit, s.bytes[after] == UInt8(ascii: ":") { retag(&s, from: start, as: .nameTag) }
+                if after < s.limit, s.bytes[after] == UInt8(ascii: ":") { s.retag(from: start, as: .nameTag) }
             } else if c.isDigit || c == UInt8(ascii: "-") {
                 s.position += 1
                 s.skipWhile { $0.isDigit || $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
@@ -78,7 +78,7 @@ enum DataLexers {
             } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                 quoted(&s, quote: c, kind: c == UInt8(ascii: "'") ? .stringSingle : .stringDouble, doubledQuoteEscapes: c == UInt8(ascii: "'"))
                 let after = s.nextNonBlank(from: s.position)
-                if after < s.limit, s.bytes[after] == UInt8(ascii: ":") { retag(&s, from: start, as: .nameTag) }
+                if after < s.limit, s.bytes[after] == UInt8(ascii: ":") { s.retag(from: start, as: .nameTag) }
             } else if c == UInt8(ascii: "!") {
                 s.skipWhile { !$0.isBlank }
                 s.emit(.keywordType, from: start)
@@ -216,11 +216,5 @@ enum DataLexers {
         }
         s.position = min(s.position, s.limit)
         s.emit(kind, from: start)
-    }
-
-    /// Changes the class of the token that starts at `start` (the last one emitted).
-    static func retag(_ s: inout Scanner, from start: Int, as kind: TokenClass) {
-        let end = s.position
-        s.retagLast(from: start, to: end, as: kind)
     }
 }

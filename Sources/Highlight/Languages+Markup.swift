@@ -80,8 +80,16 @@ enum MarkupLexers {
         return closing ? "" : name
     }
 
-    private static func embed(_ s: inout Scanner, _ language: Language?) {
-        guard let language, s.limit > s.position else { return }
+    /// Lexes the rest of the stretch with another language, or gives it all `fallback` when the
+    /// language is unknown.
+    private static func embed(_ s: inout Scanner, _ language: Language?, fallback: TokenClass = .text) {
+        guard s.limit > s.position else { return }
+        guard let language else {
+            let start = s.position
+            s.position = s.limit
+            s.emit(fallback, from: start)
+            return
+        }
         let base = s.position
         let slice = Array(s.bytes[base..<s.limit])
         for token in language.lexer.tokens(slice) {
@@ -197,20 +205,9 @@ enum MarkupLexers {
                     bodyEnd = min(index, s.limit)
                 }
                 let language = Language.named(String(info.split(separator: " ").first ?? ""))
-                let bodyStart = s.position
-                if let language {
-                    for token in language.lexer.tokens(Array(s.bytes[bodyStart..<bodyEnd])) {
-                        s.position = bodyStart + token.end
-                        s.emit(token.kind, from: bodyStart + token.start)
-                    }
-                } else {
-                    s.position = bodyEnd
-                    s.emit(.stringBacktick, from: bodyStart)
-                }
-                s.position = bodyEnd
-                let closeStart = bodyEnd
+                s.within(bodyEnd) { embed(&$0, language, fallback: .stringBacktick) }
                 s.position = closeEnd
-                s.emit(.stringBacktick, from: closeStart)
+                s.emit(.stringBacktick, from: bodyEnd)
             } else {
                 s.within(lineEnd) { markdownLine(&$0) }
             }

@@ -71,14 +71,11 @@ struct Scanner {
         while position < limit, predicate(bytes[position]) { position += 1 }
     }
 
-    /// Gives the bytes from `start` to `end`, already emitted, another class.
-    mutating func retagLast(from start: Int, to end: Int, as kind: TokenClass) {
+    /// Gives the bytes from `start` to the cursor, already emitted, another class.
+    mutating func retag(from start: Int, as kind: TokenClass) {
         while let last = tokens.last, last.start >= start { tokens.removeLast() }
         if let last = tokens.last, last.end > start { tokens[tokens.count - 1].end = start }
-        let saved = position
-        position = end
         emit(kind, from: start)
-        position = saved
     }
 
     /// Runs `body` with lexing stopped at `end`, then moves to `end`; whatever `body` left
