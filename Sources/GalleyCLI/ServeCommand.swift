@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (env: GALLEY_LOG_LEVEL; default: info).", valueName: "level"))
     var logLevel: String?
 
+    @Option(help: ArgumentHelp("Memory for rendered pages, in MiB; 0 turns the cache off (env: GALLEY_CACHE_SIZE; default: 32).", valueName: "MiB"))
+    var cacheSize: String?
+
     @OptionGroup var dataOptions: DataOptions
 
     /// Everything `serve` was told, validated.
@@ -58,10 +61,15 @@ struct ServeCommand: AsyncParsableCommand {
         let description = settings.value(siteDescription, flag: "--site-description", env: "GALLEY_SITE_DESCRIPTION", default: defaults.description, expectation: "a description", Parse.nonEmpty)
         let author = settings.value(siteAuthor, flag: "--site-author", env: "GALLEY_SITE_AUTHOR", default: nil, expectation: "a name", { Parse.nonEmpty($0) })
         let level = settings.value(logLevel, flag: "--log-level", env: "GALLEY_LOG_LEVEL", default: .info, expectation: "one of trace, debug, info, notice, warning, error, critical", Parse.logLevel)
+        let cacheMiB = settings.value(cacheSize, flag: "--cache-size", env: "GALLEY_CACHE_SIZE", default: WebConfiguration.defaultCacheBudget >> 20, expectation: "a whole number of MiB from 0 to 65536", Parse.cacheSize)
         let folder = dataOptions.folder(&settings)
         try settings.validate()
         return Resolved(
-            web: WebConfiguration(host: host, port: port, site: SiteConfiguration(baseURL: baseURL, title: title, description: description, author: author)),
+            web: WebConfiguration(
+                host: host, port: port,
+                site: SiteConfiguration(baseURL: baseURL, title: title, description: description, author: author),
+                cacheBudget: cacheMiB << 20
+            ),
             dataFolder: folder,
             logLevel: level
         )

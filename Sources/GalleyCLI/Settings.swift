@@ -61,6 +61,10 @@ enum Parse {
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
+    static func cacheSize(_ text: String) -> Int? {
+        Int(text).flatMap { (0...65_536).contains($0) ? $0 : nil }
+    }
+
     static func logLevel(_ text: String) -> Logger.Level? {
         Logger.Level(rawValue: text.lowercased())
     }

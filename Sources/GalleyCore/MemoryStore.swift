@@ -8,6 +8,7 @@ public actor MemoryStore: Store {
     private var lastPostID: Int64 = 0
     private var revision: Int64 = 0
     private var settings: [String: String] = [:]
+    public nonisolated let localChanges = LocalChanges()
 
     public init() {}
 
@@ -46,6 +47,7 @@ public actor MemoryStore: Store {
         }
         posts[draft.slug] = post
         revision += 1
+        localChanges.record()
         return SaveResult(post: post, outcome: existing == nil ? .created : .updated)
     }
 
@@ -71,8 +73,9 @@ public actor MemoryStore: Store {
         revisionsByPost[id] ?? []
     }
 
-    public func siteRevision() -> Int64 {
-        revision
+    public func siteState(at now: Date) -> SiteState {
+        let scheduled = posts.values.lazy.filter { $0.status == .published && $0.publishedAt > now }.map(\.publishedAt)
+        return SiteState(revision: revision, nextPublication: scheduled.min())
     }
 
     public func allSlugs() -> [Slug] {
@@ -85,6 +88,7 @@ public actor MemoryStore: Store {
 
     public func setSetting(_ key: String, to value: String) {
         settings[key] = value
+        localChanges.record()
     }
 
     public func checkHealth() {}

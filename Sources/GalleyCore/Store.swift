@@ -43,8 +43,12 @@ public protocol PostStore: Sendable {
     /// The revisions of a post, oldest first.
     func revisions(ofPost id: Int64) async throws -> [Revision]
 
-    /// A number that every change to the site increases.
-    func siteRevision() async throws -> Int64
+    /// The site revision (a number every change to the site increases) and the next moment a
+    /// scheduled post goes public after `now`, in one read.
+    func siteState(at now: Date) async throws -> SiteState
+
+    /// Counts this process's writes through this store; see ``LocalChanges``.
+    var localChanges: LocalChanges { get }
 
     /// The slug of every post, whatever its status.
     func allSlugs() async throws -> [Slug]

@@ -16,6 +16,7 @@ public final class SQLiteStore: Store {
     let readers: [SQLiteConnection]
     private let nextReader = Mutex(0)
     private let writeLock = AsyncMutex()
+    public let localChanges = LocalChanges()
 
     private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.path = path
@@ -84,6 +85,7 @@ public final class SQLiteStore: Store {
             do {
                 let result = try await body(db)
                 try await db.raw("COMMIT").run()
+                self.localChanges.record()
                 return result
             } catch {
                 try await db.raw("ROLLBACK").run()
@@ -98,9 +100,18 @@ public final class SQLiteStore: Store {
         _ = try await reader.raw("SELECT 1 AS ok").first()
     }
 
-    public func siteRevision() async throws -> Int64 {
-        let row = try await reader.raw("SELECT revision FROM site_state WHERE id = 1").first()
-        return try row?.decode(column: "revision", as: Int64.self) ?? 0
+    public func siteState(at now: Date) async throws -> SiteState {
+        let row = try await reader.raw("""
+            SELECT revision, (
+                SELECT MIN(published_at) FROM posts
+                WHERE status = 'published' AND published_at > \(bind: now.millisecondsSince1970)
+            ) AS next_publication
+            FROM site_state WHERE id = 1
+            """).first()
+        return SiteState(
+            revision: try row?.decode(column: "revision", as: Int64.self) ?? 0,
+            nextPublication: try row?.decode(column: "next_publication", as: Int64?.self).map(Date.init(millisecondsSince1970:))
+        )
     }
 
     public func savePost(_ draft: PostDraft, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult {
@@ -175,6 +186,7 @@ public final class SQLiteStore: Store {
                 INSERT INTO settings (key, value) VALUES (\(bind: key), \(bind: value))
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value
                 """).run()
+            self.localChanges.record()
         }
     }
 

@@ -5,14 +5,25 @@ import Logging
 
 /// Where and how `galley serve` listens, and the site it serves.
 public struct WebConfiguration: Sendable {
+    public static let defaultCacheBudget = 32 << 20
+
     public var host: String
     public var port: Int
     public var site: SiteConfiguration
+    /// Bytes of rendered pages kept in memory; 0 turns the response cache off.
+    public var cacheBudget: Int
+    /// How often to look for writes made by other processes (`galley import`, other replicas).
+    public var pollInterval: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, site: SiteConfiguration = SiteConfiguration()) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, site: SiteConfiguration = SiteConfiguration(),
+        cacheBudget: Int = defaultCacheBudget, pollInterval: Duration = .seconds(1)
+    ) {
         self.host = host
         self.port = port
         self.site = site
+        self.cacheBudget = cacheBudget
+        self.pollInterval = pollInterval
     }
 }
 
@@ -23,17 +34,26 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildRouter(site: configuration.site, store: store)
+    let watcher = SiteWatcher(store: store, clock: configuration.site.clock, pollInterval: configuration.pollInterval)
+    let router = try await buildRouter(
+        site: configuration.site, store: store,
+        cache: ResponseCache(budget: configuration.cacheBudget), watcher: watcher
+    )
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Galley"),
+        services: [watcher],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
 }
 
 /// The router with every middleware and route; tests drive it without a socket.
-public func buildRouter(site: SiteConfiguration, store: some Store) async throws -> Router<AppRequestContext> {
+public func buildRouter(site: SiteConfiguration, store: some Store, cacheBudget: Int = WebConfiguration.defaultCacheBudget) async throws -> Router<AppRequestContext> {
+    try await buildRouter(site: site, store: store, cache: ResponseCache(budget: cacheBudget), watcher: SiteWatcher(store: store, clock: site.clock))
+}
+
+func buildRouter(site: SiteConfiguration, store: some Store, cache: ResponseCache, watcher: SiteWatcher) async throws -> Router<AppRequestContext> {
     guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
         throw GalleyError(.unavailable, "the theme's resources are missing beside the galley binary")
     }
@@ -49,11 +69,14 @@ public func buildRouter(site: SiteConfiguration, store: some Store) async throws
     let search = SearchController(store: store, pages: pages, site: site)
     let sitemap = SitemapController(store: store, site: site)
     let operations = OperationsController(store: store, assets: pages.assets)
-    publicPages.addRoutes(to: router)
-    api.addRoutes(to: router)
-    feeds.addRoutes(to: router)
+    // Pages that depend only on their URL and the stored site are served from the cache; search
+    // results and health checks are not.
+    let cached = router.group().add(middleware: ResponseCacheMiddleware(cache: cache, watcher: watcher))
+    publicPages.addRoutes(to: cached)
+    api.addRoutes(to: cached)
+    feeds.addRoutes(to: cached)
+    sitemap.addRoutes(to: cached)
     search.addRoutes(to: router)
-    sitemap.addRoutes(to: router)
     operations.addRoutes(to: router)
     router.refuseOtherMethods(at: publicPages.paths + api.paths + feeds.paths + search.paths + sitemap.paths + operations.paths)
     return router

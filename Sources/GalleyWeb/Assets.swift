@@ -1,24 +1,22 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+
+extension HTTPField.Name {
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+}
 
 /// The theme's static files, read once at startup and served from memory under fingerprinted
 /// names (`style.3f9a1c2b7d.css`), so browsers may cache them for a year and a new theme is a new
 /// URL.
 struct Assets: Sendable {
-    struct Asset: Sendable {
-        let name: String
-        let contentType: String
-        let bytes: ByteBuffer
-        let etag: String
-    }
-
-    /// Fingerprinted name → asset.
-    private let byName: [String: Asset]
+    /// Fingerprinted name → the file, gzipped when that helps, cacheable for a year.
+    private let byName: [String: StoredResponse]
     /// Plain name (`style.css`) → fingerprinted name, for templates.
     private let fingerprinted: [String: String]
 
     init(directory: URL) throws {
-        var byName: [String: Asset] = [:]
+        var byName: [String: StoredResponse] = [:]
         var fingerprinted: [String: String] = [:]
         let types = ["css": "text/css; charset=utf-8", "svg": "image/svg+xml"]
         for file in try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil) {
@@ -26,7 +24,12 @@ struct Assets: Sendable {
             let data = try Data(contentsOf: file)
             let hash = Fingerprint.hex(of: data)
             let name = file.deletingPathExtension().lastPathComponent + ".\(hash.prefix(10))." + file.pathExtension
-            byName[name] = Asset(name: name, contentType: type, bytes: ByteBuffer(bytes: data), etag: "\"\(hash)\"")
+            let headers: HTTPFields = [
+                .contentType: type,
+                .cacheControl: "public, max-age=31536000, immutable",
+                .xContentTypeOptions: "nosniff",
+            ]
+            byName[name] = StoredResponse(headers: headers, body: ByteBuffer(bytes: data), compressible: true)
             fingerprinted[file.lastPathComponent] = name
         }
         self.byName = byName
@@ -38,16 +41,16 @@ struct Assets: Sendable {
         "/assets/" + (fingerprinted[plainName] ?? plainName)
     }
 
-    func asset(named name: String) -> Asset? {
+    func asset(named name: String) -> StoredResponse? {
         byName[name]
     }
 }
 
 /// FNV-1a, 64 bits, in hex: enough to tell versions of a file apart, not a security measure.
 enum Fingerprint {
-    static func hex(of data: Data) -> String {
+    static func hex(of bytes: some Sequence<UInt8>) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
         }

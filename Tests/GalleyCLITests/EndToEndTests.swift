@@ -74,6 +74,32 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("galley.sqlite").path))
     }
 
+    /// `galley import` is another process: the server learns of its writes by polling, and its
+    /// response cache must not keep serving the old pages.
+    @Test func postsImportedBesideARunningServerAppearWithinASecond() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("galley-e2e-\(UUID().uuidString)")
+        let posts = data.appendingPathComponent("incoming")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let server = try Galley.serve(data: data)
+        defer { server.stop() }
+        let before = try await HTTP.get(server.baseURL + "/")
+        #expect(before.body.contains("Welcome to Galley"))
+        #expect(try await HTTP.get(server.baseURL + "/").body == before.body)
+
+        try FileManager.default.createDirectory(at: posts, withIntermediateDirectories: true)
+        try "---\ntitle: Arrived from elsewhere\ndate: 2025-01-01\n---\nHello.\n".write(to: posts.appendingPathComponent("arrived.md"), atomically: true, encoding: .utf8)
+        let imported = try Galley.run(["import", posts.path, "--data", data.path])
+        #expect(imported.status == 0, "\(imported.errors)")
+        let importedAt = Date()
+        var seen = false
+        while !seen, Date().timeIntervalSince(importedAt) < 3 {
+            seen = try await HTTP.get(server.baseURL + "/").body.contains("Arrived from elsewhere")
+            if !seen { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(seen)
+        #expect(Date().timeIntervalSince(importedAt) < 1.5, "seen after \(Date().timeIntervalSince(importedAt)) s")
+    }
+
     @Test func badSettingsFailBeforeListening() throws {
         let result = try Galley.run(["serve", "--port", "nope"], environment: ["GALLEY_BASE_URL": "not a url"])
         #expect(result.status != 0)

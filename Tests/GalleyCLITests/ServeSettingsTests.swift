@@ -11,6 +11,14 @@ import Testing
         #expect(resolved.web.site.baseURL == "http://127.0.0.1:8080")
         #expect(resolved.dataFolder == "./galley-data")
         #expect(resolved.logLevel == .info)
+        #expect(resolved.web.cacheBudget == 32 << 20)
+    }
+
+    @Test func theCacheSizeIsGivenInMiBAndZeroTurnsItOff() throws {
+        #expect(try ServeCommand.parse(["--cache-size", "0"]).resolve(environment: [:]).web.cacheBudget == 0)
+        #expect(try ServeCommand.parse([]).resolve(environment: ["GALLEY_CACHE_SIZE": "8"]).web.cacheBudget == 8 << 20)
+        #expect(throws: ConfigurationError.self) { try ServeCommand.parse(["--cache-size=-1"]).resolve(environment: [:]) }
+        #expect(throws: ConfigurationError.self) { try ServeCommand.parse(["--cache-size", "lots"]).resolve(environment: [:]) }
     }
 
     @Test func environmentVariablesSetWhatOptionsDoNot() throws {

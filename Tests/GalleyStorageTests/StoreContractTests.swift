@@ -37,11 +37,11 @@ import Testing
         try await kind.withStore { store in
             let draft = PostDraft.fixture(slug: "same")
             let first = try await save(store, draft)
-            let revision = try await store.siteRevision()
+            let revision = try await store.siteState(at: Self.t0).revision
             let second = try await save(store, draft, at: Self.t0.addingTimeInterval(60))
             #expect(second.outcome == .unchanged)
             #expect(second.post == first.post)
-            #expect(try await store.siteRevision() == revision)
+            #expect(try await store.siteState(at: Self.t0).revision == revision)
             #expect(try await store.revisions(ofPost: first.post.id).count == 1)
         }
     }
@@ -162,13 +162,41 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func siteRevisionGrowsWithEveryChange(kind: StoreKind) async throws {
         try await kind.withStore { store in
-            let start = try await store.siteRevision()
+            let start = try await store.siteState(at: Self.t0).revision
             _ = try await save(store, .fixture(slug: "one"))
-            let afterOne = try await store.siteRevision()
+            let afterOne = try await store.siteState(at: Self.t0).revision
             _ = try await save(store, .fixture(slug: "two"))
-            let afterTwo = try await store.siteRevision()
+            let afterTwo = try await store.siteState(at: Self.t0).revision
             #expect(start < afterOne)
             #expect(afterOne < afterTwo)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func siteStateNamesTheNextScheduledPublication(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            #expect(try await store.siteState(at: Self.t0).nextPublication == nil)
+            let soon = Self.t0.addingTimeInterval(60)
+            let later = Self.t0.addingTimeInterval(3600)
+            _ = try await save(store, .fixture(slug: "public", date: Self.t0.addingTimeInterval(-60)))
+            _ = try await save(store, .fixture(slug: "later", date: later))
+            _ = try await save(store, .fixture(slug: "soon", date: soon))
+            _ = try await save(store, .fixture(slug: "draft", date: soon.addingTimeInterval(-30), status: .draft))
+            #expect(try await store.siteState(at: Self.t0).nextPublication == soon)
+            #expect(try await store.siteState(at: soon).nextPublication == later)
+            #expect(try await store.siteState(at: later).nextPublication == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func everyWriteIsCountedInMemory(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let start = store.localChanges.value
+            _ = try await save(store, .fixture(slug: "one"))
+            #expect(store.localChanges.value > start)
+            let afterSave = store.localChanges.value
+            try await store.setSetting("k", to: "v")
+            #expect(store.localChanges.value > afterSave)
         }
     }
 

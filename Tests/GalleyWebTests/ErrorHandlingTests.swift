@@ -140,7 +140,8 @@ struct BrokenStore: Store {
     func publishedPost(slug: Slug, at now: Date) async throws -> Post? { throw DatabaseGone() }
     func post(slug: Slug) async throws -> Post? { throw DatabaseGone() }
     func revisions(ofPost id: Int64) async throws -> [Revision] { throw DatabaseGone() }
-    func siteRevision() async throws -> Int64 { throw DatabaseGone() }
+    func siteState(at now: Date) async throws -> SiteState { throw DatabaseGone() }
+    let localChanges = LocalChanges()
     func checkHealth() async throws { throw DatabaseGone() }
     func allSlugs() async throws -> [Slug] { throw DatabaseGone() }
     func setting(_ key: String) async throws -> String? { throw DatabaseGone() }

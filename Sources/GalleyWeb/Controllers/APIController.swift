@@ -9,7 +9,7 @@ struct APIController: Sendable {
 
     var paths: [RouterPath] { [RouterPath(SitePath.apiPosts), SitePath.apiPostPattern] }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get(RouterPath(SitePath.apiPosts), use: list)
         router.get(SitePath.apiPostPattern, use: show)
     }

@@ -11,7 +11,7 @@ struct FeedController: Sendable {
 
     var paths: [RouterPath] { FeedFormat.allCases.flatMap { [SitePath.feedPattern($0), SitePath.tagFeedPattern($0)] } }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         for format in FeedFormat.allCases {
             router.get(SitePath.feedPattern(format)) { _, _ in try await siteFeed(format) }
             router.get(SitePath.tagFeedPattern(format)) { _, context in try await tagFeed(format, context: context) }

@@ -9,7 +9,7 @@ struct OperationsController: Sendable {
 
     var paths: [RouterPath] { [RouterPath(SitePath.healthz), RouterPath(SitePath.readyz), SitePath.assetPattern] }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get(RouterPath(SitePath.healthz), use: healthz)
         router.get(RouterPath(SitePath.readyz), use: readyz)
         router.get(SitePath.assetPattern, use: asset)
@@ -37,19 +37,7 @@ struct OperationsController: Sendable {
         guard let asset = assets.asset(named: name) else {
             throw GalleyError.notFound("there is no asset named '\(name)'")
         }
-        if request.headers[.ifNoneMatch] == asset.etag {
-            return Response(status: .notModified, headers: [.eTag: asset.etag])
-        }
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: asset.contentType,
-                .cacheControl: "public, max-age=31536000, immutable",
-                .eTag: asset.etag,
-                .init("X-Content-Type-Options")!: "nosniff",
-            ],
-            body: .init(byteBuffer: asset.bytes)
-        )
+        return asset.response(to: request)
     }
 
     private static func text(_ text: String) -> Response {

@@ -11,7 +11,7 @@ struct PublicController: Sendable {
         [RouterPath(SitePath.home), SitePath.postPattern, SitePath.tagPattern, RouterPath(SitePath.tags), RouterPath(SitePath.archive)]
     }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get(RouterPath(SitePath.home), use: index)
         router.get(SitePath.postPattern, use: post)
         router.get(SitePath.tagPattern, use: tag)

@@ -10,7 +10,7 @@ struct SearchController: Sendable {
 
     var paths: [RouterPath] { [RouterPath(SitePath.searchPage), RouterPath(SitePath.apiSearch)] }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get(RouterPath(SitePath.searchPage), use: page)
         router.get(RouterPath(SitePath.apiSearch), use: api)
     }

@@ -9,7 +9,7 @@ struct SitemapController: Sendable {
 
     var paths: [RouterPath] { [RouterPath(SitePath.sitemap), RouterPath(SitePath.robots)] }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get(RouterPath(SitePath.sitemap), use: sitemap)
         router.get(RouterPath(SitePath.robots), use: robots)
     }

@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Serves public pages from the ``ResponseCache`` and fills it: on a hit nothing but a dictionary
+/// lookup runs (no database, no template); on a miss the page is rendered, compressed once and
+/// kept. Every answer carries a strong `ETag`, `Vary: Accept-Encoding` and a `Cache-Control`
+/// that lets browsers and CDNs keep the page and revalidate it with a cheap 304.
+///
+/// Only successful answers are kept. Apply it to the routes whose answers depend on nothing but
+/// the path, the query parameters in ``significantParameters`` and the stored site.
+struct ResponseCacheMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    /// The only query parameters public pages read; others cannot change a page, so they do not
+    /// split the cache (`?utm_source=…` is the same page).
+    static let significantParameters = ["page", "per_page"]
+    static let pageCacheControl = "public, no-cache"
+
+    let cache: ResponseCache
+    let watcher: SiteWatcher
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let key = Self.key(request)
+        let generation = await watcher.current()
+        if let generation, let stored = cache.lookup(key, in: generation) {
+            return stored.response(to: request)
+        }
+        let response = try await next(request, context)
+        guard response.status == .ok else { return response }
+        var headers = response.headers
+        if headers[.cacheControl] == nil { headers[.cacheControl] = Self.pageCacheControl }
+        let stored = StoredResponse(headers: headers, body: try await Self.collect(response.body), compressible: true)
+        if let generation { cache.store(stored, for: key, in: generation) }
+        return stored.response(to: request)
+    }
+
+    /// The path, and the significant query parameters in a fixed order.
+    static func key(_ request: Request) -> String {
+        let parameters = request.uri.queryParameters
+        var key = request.uri.path
+        var separator = "?"
+        for name in significantParameters {
+            for value in parameters.getAll(name) {
+                key += "\(separator)\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+                separator = "&"
+            }
+        }
+        return key
+    }
+
+    private static func collect(_ body: ResponseBody) async throws -> ByteBuffer {
+        let collector = Collector()
+        try await body.write(collector)
+        return collector.buffer
+    }
+
+    private final class Collector: ResponseBodyWriter {
+        var buffer = ByteBuffer()
+
+        func write(_ buffer: ByteBuffer) async throws {
+            var buffer = buffer
+            self.buffer.writeBuffer(&buffer)
+        }
+
+        func finish(_ trailingHeaders: HTTPFields?) async throws {}
+    }
+}

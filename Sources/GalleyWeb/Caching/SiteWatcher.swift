@@ -1,0 +1,86 @@
+import Foundation
+import GalleyCore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Which version of the public site a page was rendered from. Two pages of the same generation
+/// can be served together; a write, or a scheduled post going public, starts a new one.
+struct SiteGeneration: Sendable, Equatable {
+    let revision: Int64
+    let nextPublication: Date?
+
+    init(_ state: SiteState) {
+        revision = state.revision
+        nextPublication = state.nextPublication
+    }
+}
+
+/// Knows the current ``SiteGeneration`` without asking the database on every request.
+///
+/// - A write through this process's store is seen at once: the store's ``LocalChanges`` count moved.
+/// - A scheduled post's moment is known in advance: past it, the generation is read again.
+/// - Writes by other processes (`galley import` beside `galley serve`, other replicas) are
+///   learnt by polling, as a service, every `pollInterval`.
+final class SiteWatcher: Service, Sendable {
+    private struct Known {
+        var generation: SiteGeneration
+        var localChanges: Int
+        var readAt: Date
+    }
+
+    let store: any Store
+    let clock: @Sendable () -> Date
+    let pollInterval: Duration
+    private let known = Mutex<Known?>(nil)
+
+    init(store: any Store, clock: @escaping @Sendable () -> Date, pollInterval: Duration = .seconds(1)) {
+        self.store = store
+        self.clock = clock
+        self.pollInterval = pollInterval
+    }
+
+    /// The current generation; `nil` when it cannot be known (the database is down), and then
+    /// nothing should be served from or put into a cache.
+    func current() async -> SiteGeneration? {
+        let now = clock()
+        let localChanges = store.localChanges.value
+        if let known = known.withLock({ $0 }), known.localChanges == localChanges,
+           known.generation.nextPublication.map({ now < $0 }) ?? true {
+            return known.generation
+        }
+        return try? await refresh()
+    }
+
+    /// Reads the site state from the database and remembers it, unless a newer reading was
+    /// remembered meanwhile, so the generation never moves backwards.
+    @discardableResult
+    func refresh() async throws -> SiteGeneration {
+        // Counted before reading: a write during the read makes the next `current()` read again.
+        let localChanges = store.localChanges.value
+        let now = clock()
+        let reading = Known(generation: SiteGeneration(try await store.siteState(at: now)), localChanges: localChanges, readAt: now)
+        return known.withLock { known in
+            if let current = known,
+               current.generation.revision > reading.generation.revision
+                || (current.generation.revision == reading.generation.revision && current.readAt > reading.readAt) {
+                return current.generation
+            }
+            known = reading
+            return reading.generation
+        }
+    }
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    try await Task.sleep(for: self.pollInterval)
+                    _ = try? await self.refresh()
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+}

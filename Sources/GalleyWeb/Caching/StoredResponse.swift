@@ -1,0 +1,101 @@
+import Foundation
+import CompressNIO
+import HTTPTypes
+import Hummingbird
+
+/// A response kept in memory and served many times: its bytes as they are and gzipped (compressed
+/// once, here, never per request), and a strong validator for each.
+///
+/// ``response(to:)`` picks the encoding the client accepts and answers `If-None-Match` with a
+/// bodiless 304. Pages and the theme's files are both served this way.
+struct StoredResponse: Sendable {
+    /// Headers every answer carries: `Content-Type`, `Cache-Control`, and whatever else the
+    /// handler set, minus the ones that belong to one answer only.
+    let headers: HTTPFields
+    let identity: ByteBuffer
+    /// `nil` when gzip would not make the body smaller (tiny or already compressed bodies).
+    let gzipped: ByteBuffer?
+    /// Strong `ETag` of the identity body; the gzipped body's is derived from it.
+    let etag: String
+
+    /// Bodies under this many bytes are not worth a `Content-Encoding`.
+    static let minimumCompressedSize = 256
+    /// Headers a stored answer must not repeat to other requests.
+    private static let perAnswer: Set<HTTPField.Name> = [.contentLength, .date, .setCookie, .transferEncoding, .contentEncoding, .eTag, .vary]
+
+    init(headers: HTTPFields, body: ByteBuffer, compressible: Bool) {
+        self.headers = headers.filter { !Self.perAnswer.contains($0.name) }
+        identity = body
+        etag = "\"\(Fingerprint.hex(of: body.readableBytesView))-\(String(body.readableBytes, radix: 16))\""
+        gzipped = compressible ? Self.gzip(body) : nil
+    }
+
+    /// Bytes held in memory, for the cache's budget.
+    var cost: Int {
+        identity.readableBytes + (gzipped?.readableBytes ?? 0) + headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 32 } + 128
+    }
+
+    var gzipETag: String { String(etag.dropLast()) + "-gz\"" }
+
+    func response(to request: Request) -> Response {
+        let useGzip = gzipped != nil && ContentCoding.acceptsGzip(request.headers[values: .acceptEncoding])
+        let tag = useGzip ? gzipETag : etag
+        var fields = headers
+        fields[.eTag] = tag
+        if gzipped != nil { fields[.vary] = "Accept-Encoding" }
+        if EntityTag.matches(tag, ifNoneMatch: request.headers[values: .ifNoneMatch]) {
+            fields[.contentType] = nil
+            return Response(status: .notModified, headers: fields)
+        }
+        let body = useGzip ? gzipped! : identity
+        if useGzip { fields[.contentEncoding] = "gzip" }
+        fields[.contentLength] = String(body.readableBytes)
+        return Response(status: .ok, headers: fields, body: ResponseBody(byteBuffer: body))
+    }
+
+    private static func gzip(_ body: ByteBuffer) -> ByteBuffer? {
+        guard body.readableBytes >= minimumCompressedSize else { return nil }
+        var input = body
+        guard let compressed = try? input.compress(with: .gzip()), compressed.readableBytes < body.readableBytes else { return nil }
+        return compressed
+    }
+}
+
+/// `Accept-Encoding`, as far as gzip goes (RFC 9110 §12.5.3).
+enum ContentCoding {
+    /// Whether gzip is acceptable: named (or `*`) with a non-zero quality, and not refused by name.
+    static func acceptsGzip(_ values: [String]) -> Bool {
+        var gzip: Bool?
+        var any: Bool?
+        for value in values {
+            for item in value.split(separator: ",") {
+                let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                guard let coding = parts.first, !coding.isEmpty else { continue }
+                let accepted = !parts.dropFirst().contains { parameter in
+                    parameter.hasPrefix("q=") && (Double(parameter.dropFirst(2)) ?? 1) <= 0
+                }
+                switch coding {
+                case "gzip", "x-gzip": gzip = accepted
+                case "*": any = accepted
+                default: break
+                }
+            }
+        }
+        return gzip ?? any ?? false
+    }
+}
+
+/// Entity tags in `If-None-Match` (RFC 9110 §13.1.2), compared weakly as that header requires.
+enum EntityTag {
+    static func matches(_ etag: String, ifNoneMatch values: [String]) -> Bool {
+        for value in values {
+            for candidate in value.split(separator: ",") {
+                var tag = candidate.trimmingCharacters(in: .whitespaces)
+                if tag == "*" { return true }
+                if tag.hasPrefix("W/") { tag.removeFirst(2) }
+                if tag == etag { return true }
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,335 @@
+import CompressNIO
+import Foundation
+import GalleyCore
+import GalleyMarkdown
+@testable import GalleyWeb
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+/// The response cache as readers meet it: through the router, with a store that counts its reads.
+@Suite struct ResponseCacheTests {
+    static let now = TestBlog.now
+
+    /// A blog whose store counts every call and whose clock the test moves.
+    struct Fixture {
+        let store = CountingStore()
+        let clock = MovableClock(ResponseCacheTests.now)
+
+        var site: SiteConfiguration {
+            SiteConfiguration(baseURL: "https://blog.example.com", title: "Cached", clock: { [clock] in clock.now })
+        }
+
+        func publish(_ slug: String, at date: Date = ResponseCacheTests.now.addingTimeInterval(-3600), source: String = "Some *text*.\n") async throws {
+            let draft = PostDraft(slug: try Slug(slug), title: "Post \(slug)", summary: "", source: source, tags: .named(["t"]), status: .published, publishedAt: date)
+            _ = try await PostWriter(store: store).save(draft)
+        }
+
+        func test(cacheBudget: Int = WebConfiguration.defaultCacheBudget, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+            let router = try await buildRouter(site: site, store: store, cacheBudget: cacheBudget)
+            try await Application(router: router).test(.router, body)
+        }
+    }
+
+    @Test func aRepeatedPageIsServedWithoutTouchingTheStore() async throws {
+        let blog = Fixture()
+        try await blog.publish("first")
+        try await blog.test { client in
+            for path in ["/", "/posts/first", "/tags/t", "/tags", "/archive", "/feed.xml", "/feed.json", "/sitemap.xml", "/api/v1/posts", "/api/v1/posts/first"] {
+                let first = try await client.get(path)
+                #expect(first.status == .ok, "\(path)")
+                let reads = blog.store.reads
+                let second = try await client.get(path)
+                #expect(blog.store.reads == reads, "\(path) was read from the store again")
+                #expect(second.body == first.body)
+                #expect(second.headers[.eTag] == first.headers[.eTag])
+                #expect(second.headers[.requestID] != first.headers[.requestID], "each answer has its own request id")
+            }
+        }
+    }
+
+    @Test func queryParametersThePageDoesNotReadShareOneEntry() async throws {
+        let blog = Fixture()
+        try await blog.publish("first")
+        try await blog.test { client in
+            _ = try await client.get("/")
+            let reads = blog.store.reads
+            #expect(try await client.get("/?utm_source=feed&ref=x").status == .ok)
+            #expect(blog.store.reads == reads)
+            #expect(try await client.get("/api/v1/posts?per_page=1").body.contains(#""per_page":1"#))
+            #expect(blog.store.reads > reads, "per_page is a different answer")
+        }
+    }
+
+    @Test func aWriteIsVisibleOnTheVeryNextRequest() async throws {
+        let blog = Fixture()
+        try await blog.publish("first")
+        try await blog.test { client in
+            let before = try await client.get("/")
+            #expect(!before.body.contains("Post second"))
+            try await blog.publish("second")
+            let after = try await client.get("/")
+            #expect(after.body.contains("Post second"))
+            #expect(after.headers[.eTag] != before.headers[.eTag])
+            #expect(try await client.get("/posts/second").status == .ok)
+        }
+    }
+
+    @Test func aScheduledPostAppearsAtItsMomentAndNotASecondEarlier() async throws {
+        let blog = Fixture()
+        let due = Self.now.addingTimeInterval(600)
+        try await blog.publish("now")
+        try await blog.publish("scheduled", at: due)
+        try await blog.test { (client: any TestClientProtocol) async throws -> Void in
+            #expect(try await client.get("/").body.contains("Post scheduled") == false)
+            #expect(try await client.get("/feed.xml").body.contains("Post scheduled") == false)
+            #expect(try await client.get("/posts/scheduled").status == .notFound)
+            blog.clock.set(due.addingTimeInterval(-1))
+            #expect(try await client.get("/").body.contains("Post scheduled") == false)
+            blog.clock.set(due)
+            #expect(try await client.get("/").body.contains("Post scheduled"))
+            #expect(try await client.get("/feed.xml").body.contains("Post scheduled"))
+            #expect(try await client.get("/posts/scheduled").status == .ok)
+        }
+    }
+
+    @Test func errorsAreNotKept() async throws {
+        let blog = Fixture()
+        try await blog.test { client in
+            #expect(try await client.get("/posts/later").status == .notFound)
+            try await blog.publish("later")
+            #expect(try await client.get("/posts/later").status == .ok)
+            #expect(try await client.get("/?page=abc").status == .badRequest)
+        }
+    }
+
+    @Test func searchIsAnsweredFreshEveryTime() async throws {
+        let blog = Fixture()
+        try await blog.publish("first", source: "About kittens.\n")
+        try await blog.test { client in
+            _ = try await client.get("/search?q=kittens")
+            let reads = blog.store.reads
+            #expect(try await client.get("/search?q=kittens").body.contains("Post first"))
+            #expect(blog.store.reads > reads)
+            #expect(try await client.get("/search?q=kittens").headers[.eTag] == nil)
+        }
+    }
+
+    @Test func ifNoneMatchGetsA304WithoutABody() async throws {
+        let blog = Fixture()
+        try await blog.publish("first")
+        try await blog.test { client in
+            let page = try await client.get("/posts/first")
+            let etag = try #require(page.headers[.eTag])
+            #expect(etag.hasPrefix("\"") && !etag.hasPrefix("W/"), "a strong validator")
+            #expect(page.headers[.cacheControl] == "public, no-cache")
+            #expect(page.headers[.vary] == "Accept-Encoding")
+            for validator in [etag, "W/\(etag)", "\"other\", \(etag)", "*"] {
+                let again = try await client.get("/posts/first", headers: [.ifNoneMatch: validator])
+                #expect(again.status == .notModified, "\(validator)")
+                #expect(again.body.isEmpty)
+                #expect(again.headers[.eTag] == etag)
+                #expect(again.headers[.cacheControl] == "public, no-cache")
+                #expect(again.headers[.requestID] != nil)
+            }
+            #expect(try await client.get("/posts/first", headers: [.ifNoneMatch: "\"stale\""]).status == .ok)
+            try await blog.publish("first", source: "Changed.\n")
+            #expect(try await client.get("/posts/first", headers: [.ifNoneMatch: etag]).status == .ok, "a write changes the validator")
+        }
+    }
+
+    @Test func gzipIsOfferedToClientsThatAcceptIt() async throws {
+        let blog = Fixture()
+        try await blog.publish("first", source: String(repeating: "A paragraph of prose that compresses well. ", count: 40) + "\n")
+        try await blog.test { client in
+            let plain = try await client.get("/posts/first")
+            #expect(plain.headers[.contentEncoding] == nil)
+            try await client.execute(uri: "/posts/first", method: .get, headers: [.acceptEncoding: "br, gzip;q=0.8"]) { response in
+                #expect(response.headers[.contentEncoding] == "gzip")
+                #expect(response.headers[.vary] == "Accept-Encoding")
+                #expect(response.headers[.eTag] != plain.headers[.eTag], "each encoding has its own validator")
+                #expect(response.body.readableBytes < plain.body.utf8.count / 2)
+                var body = response.body
+                #expect(String(buffer: try body.decompress(with: .gzip())) == plain.body)
+                let revalidated = try await client.get("/posts/first", headers: [.acceptEncoding: "gzip", .ifNoneMatch: response.headers[.eTag] ?? ""])
+                #expect(revalidated.status == .notModified)
+            }
+            for refused in ["gzip;q=0", "identity", "*;q=0", "br"] {
+                #expect(try await client.get("/posts/first", headers: [.acceptEncoding: refused]).headers[.contentEncoding] == nil, "\(refused)")
+            }
+        }
+    }
+
+    @Test func headAnswersWithTheHeadersAlone() async throws {
+        let blog = Fixture()
+        try await blog.publish("first")
+        try await blog.test { client in
+            let get = try await client.get("/posts/first")
+            try await client.execute(uri: "/posts/first", method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes == 0)
+                #expect(response.headers[.eTag] == get.headers[.eTag])
+                #expect(response.headers[.contentLength] == String(get.body.utf8.count))
+            }
+        }
+    }
+
+    @Test func aTinyBudgetKeepsOnlyWhatFits() async throws {
+        let blog = Fixture()
+        for n in 0..<6 { try await blog.publish("p\(n)") }
+        try await blog.test(cacheBudget: 0) { client in
+            _ = try await client.get("/posts/p1")
+            let reads = blog.store.reads
+            let page = try await client.get("/posts/p1")
+            #expect(blog.store.reads > reads, "nothing is kept with a budget of 0")
+            #expect(page.headers[.eTag] != nil, "validators are still given")
+        }
+    }
+
+    @Test func fingerprintedAssetsAreImmutableAndCompressed() async throws {
+        let blog = Fixture()
+        try await blog.publish("first")
+        try await blog.test { client in
+            let page = try await client.get("/posts/first")
+            let path = try #require(page.body.firstMatch(of: /\/assets\/style\.[0-9a-f]{10}\.css/).map { String($0.output) })
+            try await client.execute(uri: path, method: .get, headers: [.acceptEncoding: "gzip"]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.cacheControl] == "public, max-age=31536000, immutable")
+                #expect(response.headers[.contentEncoding] == "gzip")
+                #expect(response.headers[.contentType] == "text/css; charset=utf-8")
+            }
+            let etag = try #require(try await client.get(path).headers[.eTag])
+            #expect(try await client.get(path, headers: [.ifNoneMatch: etag]).status == .notModified)
+        }
+    }
+}
+
+/// A clock a test sets by hand.
+final class MovableClock: Sendable {
+    private let time: Mutex<Date>
+
+    init(_ start: Date) { time = Mutex(start) }
+
+    var now: Date { time.withLock { $0 } }
+
+    func set(_ date: Date) { time.withLock { $0 = date } }
+}
+
+/// The cache itself: budget, recency, generations.
+@Suite struct ResponseCacheUnitTests {
+    static func response(bytes: Int) -> StoredResponse {
+        StoredResponse(headers: [.contentType: "text/plain"], body: ByteBuffer(repeating: UInt8(ascii: "x"), count: bytes), compressible: false)
+    }
+
+    let generation = SiteGeneration(SiteState(revision: 1, nextPublication: nil))
+
+    @Test func theLeastRecentlyUsedEntryGoesFirst() {
+        let entry = Self.response(bytes: 1000)
+        let cache = ResponseCache(budget: 3 * (entry.cost + 2) + 10)
+        for key in ["/a", "/b", "/c"] { cache.store(entry, for: key, in: generation) }
+        #expect(cache.lookup("/a", in: generation) != nil)
+        cache.store(entry, for: "/d", in: generation)
+        #expect(cache.lookup("/b", in: generation) == nil, "b was the least recently used")
+        #expect(cache.lookup("/a", in: generation) != nil)
+        #expect(cache.lookup("/c", in: generation) != nil)
+        #expect(cache.lookup("/d", in: generation) != nil)
+        let statistics = cache.statistics
+        #expect(statistics.entries == 3)
+        #expect(statistics.evictions == 1)
+        #expect(statistics.bytes <= cache.budget)
+    }
+
+    @Test func memoryStaysWithinTheBudgetWhateverIsStored() {
+        let cache = ResponseCache(budget: 100_000)
+        for n in 0..<2_000 {
+            cache.store(Self.response(bytes: 100 + n % 900), for: "/posts/\(n)", in: generation)
+            #expect(cache.statistics.bytes <= 100_000)
+        }
+        #expect(cache.statistics.entries > 50)
+        #expect(cache.lookup("/posts/1999", in: generation) != nil)
+        #expect(cache.lookup("/posts/0", in: generation) == nil)
+    }
+
+    @Test func anotherGenerationMisses() {
+        let cache = ResponseCache(budget: 1 << 20)
+        cache.store(Self.response(bytes: 10), for: "/", in: generation)
+        #expect(cache.lookup("/", in: SiteGeneration(SiteState(revision: 2, nextPublication: nil))) == nil)
+        #expect(cache.lookup("/", in: SiteGeneration(SiteState(revision: 1, nextPublication: Date()))) == nil)
+        #expect(cache.lookup("/", in: generation) != nil)
+        #expect(cache.statistics.hits == 1)
+        #expect(cache.statistics.misses == 2)
+    }
+
+    @Test func anEntryBiggerThanTheBudgetIsNotKept() {
+        let cache = ResponseCache(budget: 500)
+        cache.store(Self.response(bytes: 1000), for: "/big", in: generation)
+        #expect(cache.statistics.entries == 0)
+    }
+
+    @Test func replacingAKeyKeepsOneEntry() {
+        let cache = ResponseCache(budget: 1 << 20)
+        cache.store(Self.response(bytes: 10), for: "/", in: generation)
+        cache.store(Self.response(bytes: 20), for: "/", in: generation)
+        #expect(cache.statistics.entries == 1)
+        #expect(cache.lookup("/", in: generation)?.identity.readableBytes == 20)
+    }
+
+    @Test(arguments: [
+        ("gzip", true), ("GZIP", true), ("deflate, gzip;q=0.5", true), ("*", true), ("x-gzip", true),
+        ("gzip;q=0", false), ("gzip; q=0.000", false), ("*;q=0", false), ("identity", false), ("", false), ("br, *;q=0, gzip;q=0", false),
+        ("*, gzip;q=0", false),
+    ])
+    func acceptEncoding(header: String, accepts: Bool) {
+        #expect(ContentCoding.acceptsGzip([header]) == accepts)
+    }
+
+    @Test func entityTagsCompareWeakly() {
+        #expect(EntityTag.matches("\"a\"", ifNoneMatch: ["\"b\", W/\"a\""]))
+        #expect(EntityTag.matches("\"a\"", ifNoneMatch: ["\"b\"", "\"a\""]))
+        #expect(!EntityTag.matches("\"a\"", ifNoneMatch: ["\"ab\""]))
+        #expect(!EntityTag.matches("\"a\"", ifNoneMatch: []))
+    }
+}
+
+/// A memory store that counts every call, to prove a cache hit asks it nothing.
+final class CountingStore: Store {
+    let inner = MemoryStore()
+    private let count = Atomic<Int>(0)
+
+    var reads: Int { count.load(ordering: .relaxed) }
+    var localChanges: LocalChanges { inner.localChanges }
+
+    private func counted<T>(_ call: () async throws -> T) async rethrows -> T {
+        count.add(1, ordering: .relaxed)
+        return try await call()
+    }
+
+    func savePost(_ draft: PostDraft, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult {
+        await inner.savePost(draft, rendered: rendered, at: now)
+    }
+    func publishedPosts(_ request: PageRequest, tagged tag: Slug?, at now: Date) async throws -> Page<PostSummary> {
+        await counted { await inner.publishedPosts(request, tagged: tag, at: now) }
+    }
+    func publishedArchive(at now: Date) async throws -> [PostSummary] { await counted { await inner.publishedArchive(at: now) } }
+    func publishedPost(slug: Slug, at now: Date) async throws -> Post? { await counted { await inner.publishedPost(slug: slug, at: now) } }
+    func post(slug: Slug) async throws -> Post? { await counted { await inner.post(slug: slug) } }
+    func revisions(ofPost id: Int64) async throws -> [Revision] { await counted { await inner.revisions(ofPost: id) } }
+    func siteState(at now: Date) async throws -> SiteState { await counted { await inner.siteState(at: now) } }
+    func allSlugs() async throws -> [Slug] { await counted { await inner.allSlugs() } }
+    func setting(_ key: String) async throws -> String? { await counted { await inner.setting(key) } }
+    func setSetting(_ key: String, to value: String) async throws { await inner.setSetting(key, to: value) }
+    func checkHealth() async throws { await counted { await inner.checkHealth() } }
+    func search(_ query: SearchQuery, page: PageRequest, at now: Date) async throws -> Page<SearchHit> {
+        await counted { await inner.search(query, page: page, at: now) }
+    }
+    func publicTags(at now: Date) async throws -> [TagCount] { await counted { await inner.publicTags(at: now) } }
+    func adjacentPosts(to post: Post, at now: Date) async throws -> AdjacentPosts { await counted { await inner.adjacentPosts(to: post, at: now) } }
+    func relatedPosts(to post: Post, limit: Int, at now: Date) async throws -> [PostSummary] {
+        await counted { await inner.relatedPosts(to: post, limit: limit, at: now) }
+    }
+    func latestPosts(limit: Int, tagged tag: Slug?, at now: Date) async throws -> [Post] {
+        await counted { await inner.latestPosts(limit: limit, tagged: tag, at: now) }
+    }
+}
