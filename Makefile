@@ -3,7 +3,7 @@ SWIFT ?= swift
 # Options for `make run`, e.g. make run ARGS="--port 9000 --site-title 'My notes'"
 ARGS ?=
 
-.PHONY: run test build deps screenshots clean
+.PHONY: run test build deps screenshots bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -23,6 +23,13 @@ test: deps
 screenshots: build
 	@scripts/install-deps.sh chromium fonts-dejavu-core
 	scripts/screenshots.sh
+
+# Galley against nginx serving the same bytes, with wrk, on loopback (see BENCHMARKS.md).
+# More posts or longer runs: make bench BENCH_ARGS="--posts 10000 --seconds 20"
+BENCH_ARGS ?=
+bench: deps
+	@scripts/install-deps.sh wrk nginx-light
+	python3 Benchmarks/web/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build

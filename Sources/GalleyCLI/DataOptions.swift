@@ -37,11 +37,9 @@ struct DataOptions: ParsableArguments {
 
 enum Logs {
     /// Logs go to standard error, each line with its level and metadata (the request id among it).
-    static func bootstrap(level: Logger.Level) {
+    static func bootstrap(level: Logger.Level, format: LogFormat = .text) {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            LineLogHandler(label: label, format: format, level: level)
         }
     }
 }

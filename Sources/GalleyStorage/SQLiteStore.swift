@@ -173,7 +173,15 @@ public final class SQLiteStore: Store {
     }
 
     public func allSlugs() async throws -> [Slug] {
-        try await reader.raw("SELECT slug FROM posts ORDER BY slug").all().map { try Slug($0.decode(column: "slug", as: String.self)) }
+        // A loop, not a throwing `map`: Swift 6.3's optimizer crashes splitting this coroutine
+        // when the rows are mapped with a throwing closure (release builds only).
+        let rows = try await reader.raw("SELECT slug FROM posts ORDER BY slug").all()
+        var slugs: [Slug] = []
+        slugs.reserveCapacity(rows.count)
+        for row in rows {
+            slugs.append(try Slug(try row.decode(column: "slug", as: String.self)))
+        }
+        return slugs
     }
 
     public func setting(_ key: String) async throws -> String? {

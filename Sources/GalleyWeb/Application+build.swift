@@ -35,13 +35,15 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let watcher = SiteWatcher(store: store, clock: configuration.site.clock, pollInterval: configuration.pollInterval)
-    let router = try await buildRouter(
-        site: configuration.site, store: store,
-        cache: ResponseCache(budget: configuration.cacheBudget), watcher: watcher
-    )
+    let cache = ResponseCache(budget: configuration.cacheBudget)
+    let router = try await buildRouter(site: configuration.site, store: store, cache: cache, watcher: watcher)
+    let serverName = "Galley"
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Galley"),
+        server: .http1(configuration: .init(additionalChannelHandlers: [
+            CacheFastPath(cache: cache, watcher: watcher, logger: logger, serverName: serverName),
+        ])),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         services: [watcher],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger

@@ -21,7 +21,7 @@ struct ResponseCacheMiddleware: RouterMiddleware {
     let watcher: SiteWatcher
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let key = Self.key(request)
+        let key = Self.key(target: request.head.path ?? request.uri.path)
         let generation = await watcher.current()
         if let generation, let stored = cache.lookup(key, in: generation) {
             return stored.response(to: request)
@@ -35,14 +35,22 @@ struct ResponseCacheMiddleware: RouterMiddleware {
         return stored.response(to: request)
     }
 
-    /// The path, and the significant query parameters in a fixed order.
-    static func key(_ request: Request) -> String {
-        let parameters = request.uri.queryParameters
-        var key = request.uri.path
+    /// The path as sent, and the significant query parameters in a fixed order, from a request
+    /// target (`/tags/swift?page=2&utm_source=x` → `/tags/swift?page=2`).
+    static func key(target: String) -> String {
+        guard let mark = target.firstIndex(of: "?") else { return target }
+        var values: [String: [Substring]] = [:]
+        for pair in target[target.index(after: mark)...].split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0]).removingPercentEncoding ?? ""
+            guard significantParameters.contains(name) else { continue }
+            values[name, default: []].append(parts.count > 1 ? parts[1] : "")
+        }
+        var key = String(target[..<mark])
         var separator = "?"
         for name in significantParameters {
-            for value in parameters.getAll(name) {
-                key += "\(separator)\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            for value in values[name] ?? [] {
+                key += "\(separator)\(name)=\(value)"
                 separator = "&"
             }
         }

@@ -43,13 +43,19 @@ final class SiteWatcher: Service, Sendable {
     /// The current generation; `nil` when it cannot be known (the database is down), and then
     /// nothing should be served from or put into a cache.
     func current() async -> SiteGeneration? {
+        if let known = currentIfKnown() { return known }
+        return try? await refresh()
+    }
+
+    /// The current generation when it is known without reading the database; `nil` when it must
+    /// be read again (a write here, or a scheduled post's moment has come).
+    func currentIfKnown() -> SiteGeneration? {
         let now = clock()
         let localChanges = store.localChanges.value
-        if let known = known.withLock({ $0 }), known.localChanges == localChanges,
-           known.generation.nextPublication.map({ now < $0 }) ?? true {
-            return known.generation
-        }
-        return try? await refresh()
+        guard let known = known.withLock({ $0 }), known.localChanges == localChanges,
+              known.generation.nextPublication.map({ now < $0 }) ?? true
+        else { return nil }
+        return known.generation
     }
 
     /// Reads the site state from the database and remembers it, unless a newer reading was

@@ -23,34 +23,50 @@ struct StoredResponse: Sendable {
     /// Headers a stored answer must not repeat to other requests.
     private static let perAnswer: Set<HTTPField.Name> = [.contentLength, .date, .setCookie, .transferEncoding, .contentEncoding, .eTag, .vary]
 
+    /// Bytes held in memory, for the cache's budget: the allocation both bodies share (NIO
+    /// rounds allocations up to a power of two), the headers and some bookkeeping.
+    let cost: Int
+
     init(headers: HTTPFields, body: ByteBuffer, compressible: Bool) {
         self.headers = headers.filter { !Self.perAnswer.contains($0.name) }
-        identity = body
         etag = "\"\(Fingerprint.hex(of: body.readableBytesView))-\(String(body.readableBytes, radix: 16))\""
-        gzipped = compressible ? Self.gzip(body) : nil
-    }
-
-    /// Bytes held in memory, for the cache's budget.
-    var cost: Int {
-        identity.readableBytes + (gzipped?.readableBytes ?? 0) + headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 32 } + 128
+        // Both bodies in one tight allocation: the buffers they were built in have room to spare.
+        let compressed = compressible ? Self.gzip(body) : nil
+        var storage = ByteBufferAllocator().buffer(capacity: body.readableBytes + (compressed?.readableBytes ?? 0))
+        storage.writeImmutableBuffer(body)
+        identity = storage.getSlice(at: 0, length: body.readableBytes)!
+        if let compressed {
+            storage.writeImmutableBuffer(compressed)
+            gzipped = storage.getSlice(at: body.readableBytes, length: compressed.readableBytes)
+        } else {
+            gzipped = nil
+        }
+        cost = storage.capacity + self.headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 32 } + 128
     }
 
     var gzipETag: String { String(etag.dropLast()) + "-gz\"" }
 
-    func response(to request: Request) -> Response {
-        let useGzip = gzipped != nil && ContentCoding.acceptsGzip(request.headers[values: .acceptEncoding])
+    /// What to answer a request with these headers: 200 with the body in the best encoding the
+    /// client accepts, or a bodiless 304 when its copy is current.
+    func answer(_ requestHeaders: HTTPFields) -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?) {
+        let useGzip = gzipped != nil && ContentCoding.acceptsGzip(requestHeaders[values: .acceptEncoding])
         let tag = useGzip ? gzipETag : etag
         var fields = headers
         fields[.eTag] = tag
         if gzipped != nil { fields[.vary] = "Accept-Encoding" }
-        if EntityTag.matches(tag, ifNoneMatch: request.headers[values: .ifNoneMatch]) {
+        if EntityTag.matches(tag, ifNoneMatch: requestHeaders[values: .ifNoneMatch]) {
             fields[.contentType] = nil
-            return Response(status: .notModified, headers: fields)
+            return (.notModified, fields, nil)
         }
         let body = useGzip ? gzipped! : identity
         if useGzip { fields[.contentEncoding] = "gzip" }
         fields[.contentLength] = String(body.readableBytes)
-        return Response(status: .ok, headers: fields, body: ResponseBody(byteBuffer: body))
+        return (.ok, fields, body)
+    }
+
+    func response(to request: Request) -> Response {
+        let answer = answer(request.headers)
+        return Response(status: answer.status, headers: answer.headers, body: answer.body.map(ResponseBody.init(byteBuffer:)) ?? ResponseBody())
     }
 
     private static func gzip(_ body: ByteBuffer) -> ByteBuffer? {
