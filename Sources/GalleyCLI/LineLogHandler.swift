@@ -95,6 +95,9 @@ final class LogOutput: Sendable {
 
     private let descriptor: Int32
     private let pending = Mutex<[UInt8]>([])
+    /// Held while writing, so batches reach the file in the order they were taken, while new
+    /// lines keep gathering in `pending` without waiting for the disk.
+    private let writing = Mutex(())
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
@@ -116,16 +119,19 @@ final class LogOutput: Sendable {
         if now || full { flush() }
     }
 
-    /// Writes every gathered line; the lock keeps writers in order.
+    /// Writes every gathered line.
     func flush() {
-        pending.withLock { pending in
+        writing.withLock { _ in
+            let batch = pending.withLock { pending in
+                defer { pending = [] }
+                return pending
+            }
             var offset = 0
-            while offset < pending.count {
-                let written = pending.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            while offset < batch.count {
+                let written = batch.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
                 guard written > 0 else { break }
                 offset += written
             }
-            pending.removeAll(keepingCapacity: true)
         }
     }
 }

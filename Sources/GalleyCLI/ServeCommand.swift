@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (env: GALLEY_LOG_LEVEL; default: info).", valueName: "level"))
     var logLevel: String?
 
-    @Option(help: ArgumentHelp("Memory for rendered pages, in MiB; 0 turns the cache off (env: GALLEY_CACHE_SIZE; default: 32).", valueName: "MiB"))
+    @Option(help: ArgumentHelp("Memory for rendered pages, in MiB; 0 turns the cache off (env: GALLEY_CACHE_SIZE; default: 16).", valueName: "MiB"))
     var cacheSize: String?
 
     @Option(help: ArgumentHelp("text (for people) or json (one object a line) (env: GALLEY_LOG_FORMAT; default: text).", valueName: "format"))

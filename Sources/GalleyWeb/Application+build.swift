@@ -5,7 +5,7 @@ import Logging
 
 /// Where and how `galley serve` listens, and the site it serves.
 public struct WebConfiguration: Sendable {
-    public static let defaultCacheBudget = 32 << 20
+    public static let defaultCacheBudget = 16 << 20
 
     public var host: String
     public var port: Int
@@ -44,7 +44,7 @@ public func buildApplication(
             CacheFastPath(cache: cache, watcher: watcher, logger: logger, serverName: serverName),
         ])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
-        services: [watcher],
+        services: [watcher, MemoryTrimmer(cache: cache)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

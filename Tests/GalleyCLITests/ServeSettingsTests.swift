@@ -11,7 +11,7 @@ import Testing
         #expect(resolved.web.site.baseURL == "http://127.0.0.1:8080")
         #expect(resolved.dataFolder == "./galley-data")
         #expect(resolved.logLevel == .info)
-        #expect(resolved.web.cacheBudget == 32 << 20)
+        #expect(resolved.web.cacheBudget == 16 << 20)
     }
 
     @Test func theCacheSizeIsGivenInMiBAndZeroTurnsItOff() throws {

@@ -285,6 +285,19 @@ final class MovableClock: Sendable {
         #expect(ContentCoding.acceptsGzip([header]) == accepts)
     }
 
+    @Test(arguments: [
+        ("/", "/"),
+        ("/posts/a?", "/posts/a"),
+        ("/tags/swift?page=2&utm_source=x", "/tags/swift?page=2"),
+        ("/api/v1/posts?per_page=5&page=2", "/api/v1/posts?page=2&per_page=5"),
+        ("/?%70age=3", "/?page=3"),
+        ("/?page=1%26per_page%3D5", "/?page=1%26per_page%3D5"),
+        ("/?ref=a&ref=b", "/"),
+    ])
+    func cacheKeysKeepOnlyWhatPagesRead(target: String, key: String) {
+        #expect(ResponseCacheMiddleware.key(target: target) == key)
+    }
+
     @Test func entityTagsCompareWeakly() {
         #expect(EntityTag.matches("\"a\"", ifNoneMatch: ["\"b\", W/\"a\""]))
         #expect(EntityTag.matches("\"a\"", ifNoneMatch: ["\"b\"", "\"a\""]))
