@@ -41,5 +41,7 @@ enum Logs {
         LoggingSystem.bootstrap { label in
             LineLogHandler(label: label, format: format, level: level)
         }
+        // Lines still gathered when the process exits, however it exits, are written first.
+        atexit { LogOutput.standardError.flush() }
     }
 }
