@@ -281,13 +281,7 @@ class Galley:
         return float("nan")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process, signal.SIGTERM)
 
 
 class Nginx:
@@ -335,13 +329,18 @@ http {{
         wait_for_port(self.port)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process, signal.SIGQUIT)  # nginx's graceful stop
+
+
+def stop(process, how):
+    """Asks a process to stop, kills it after 15 s, and waits for it."""
+    if process and process.poll() is None:
+        process.send_signal(how)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def wait_for_port(port, timeout=10):

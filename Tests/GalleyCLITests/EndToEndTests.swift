@@ -100,6 +100,25 @@ import Testing
         #expect(Date().timeIntervalSince(importedAt) < 1.5, "seen after \(Date().timeIntervalSince(importedAt)) s")
     }
 
+    @Test func jsonLogsAreOneObjectALineWithTheRequestID() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("galley-e2e-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let server = try Galley.serve(data: data, arguments: ["--log-format", "json"])
+        defer { server.stop() }
+        _ = try await HTTP.get(server.baseURL + "/", headers: ["X-Request-Id": "json-log-0001"])
+        _ = try await HTTP.get(server.baseURL + "/", headers: ["X-Request-Id": "json-log-0002"])
+        #expect(server.stop() == 0)
+        let lines = server.log.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        var ids: [String] = []
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            #expect(object["time"] is String && object["level"] is String && object["message"] is String)
+            if let id = object["hb.request.id"] as? String { ids.append(id) }
+        }
+        #expect(ids == ["json-log-0001", "json-log-0002"], "the first from the application, the second from the cache's fast path")
+    }
+
     @Test func badSettingsFailBeforeListening() throws {
         let result = try Galley.run(["serve", "--port", "nope"], environment: ["GALLEY_BASE_URL": "not a url"])
         #expect(result.status != 0)
@@ -149,7 +168,7 @@ enum Galley {
     }
 
     /// Starts `galley serve` on a free port and waits until it says it is serving.
-    static func serve(data: URL) throws -> Server {
+    static func serve(data: URL, arguments: [String] = []) throws -> Server {
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("galley-e2e-log-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let stdout = logs.appendingPathComponent("stdout")
@@ -158,7 +177,7 @@ enum Galley {
         try Data().write(to: stderr)
         let process = Process()
         process.executableURL = try executable
-        process.arguments = ["serve", "--port", "0", "--data", data.path, "--log-level", "info"]
+        process.arguments = ["serve", "--port", "0", "--data", data.path, "--log-level", "info"] + arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GALLEY_") }
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = try FileHandle(forWritingTo: stderr)

@@ -56,3 +56,16 @@ import Testing
         }
     }
 }
+
+@Suite struct LineLogHandlerTests {
+    @Test func jsonStringsEscapeWhatJSONRequires() throws {
+        let text = "quote \" backslash \\ newline \n tab \t bell \u{7} é"
+        let quoted = LineLogHandler.quoted(text)
+        #expect(quoted == #""quote \" backslash \\ newline \n tab \t bell \u0007 é""#)
+        #expect(try JSONSerialization.jsonObject(with: Data(quoted.utf8), options: .fragmentsAllowed) as? String == text)
+    }
+
+    @Test func timestampsAreUTCToTheMillisecond() {
+        #expect(LineLogHandler.timestamp().wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil)
+    }
+}

@@ -68,7 +68,7 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
               let path = request.path,
               let generation = watcher.currentIfKnown()
         else { return nil }
-        return cache.lookup(ResponseCacheMiddleware.key(target: path), in: generation)
+        return cache.lookup(ResponseCacheMiddleware.key(target: path), in: generation, countingMisses: false)
     }
 
     private func answer(_ request: HTTPRequest, with stored: StoredResponse, since start: ContinuousClock.Instant, context: ChannelHandlerContext) {

@@ -25,10 +25,13 @@ final class ResponseCache: Sendable {
         state = Mutex(LRU())
     }
 
-    func lookup(_ key: String, in generation: SiteGeneration) -> StoredResponse? {
+    /// The entry for `key` if it was stored in `generation`. A caller that will ask again on a miss
+    /// (the fast path, before the middleware) passes `countingMisses: false`, so each request
+    /// counts once.
+    func lookup(_ key: String, in generation: SiteGeneration, countingMisses: Bool = true) -> StoredResponse? {
         state.withLock { lru in
             guard let index = lru.index[key], lru.nodes[index].generation == generation else {
-                lru.statistics.misses += 1
+                if countingMisses { lru.statistics.misses += 1 }
                 return nil
             }
             lru.statistics.hits += 1
