@@ -18,6 +18,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/check-feeds.sh
+	scripts/check-deploy.sh
 
 # Headless Chromium pictures of the theme, for the README (docs/screenshots/).
 screenshots: build
