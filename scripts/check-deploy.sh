@@ -1,9 +1,32 @@
 #!/usr/bin/env bash
-# Tests what lives under deploy/ and can run here: the nginx configuration in front of a real
-# galley (Tests/deploy/check_nginx.py). Installs Debian's nginx and openssl when missing.
+# Tests what lives under deploy/ and can run here (no Docker engine, no cluster):
+#   - the nginx configuration in front of a real galley (Tests/deploy/check_nginx.py);
+#   - every Kubernetes overlay rendered with `kubectl kustomize` and validated against the
+#     Kubernetes schemas with kubernetes-validate from PyPI (Tests/deploy/check_kubernetes.py);
+#   - the systemd unit, with `systemd-analyze verify`.
+# Installs Debian's nginx, openssl and kubectl when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extra=(openssl)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || extra+=(nginx-light)
+command -v kubectl >/dev/null 2>&1 || extra+=(kubectl)
+command -v systemd-analyze >/dev/null 2>&1 || extra+=(systemd)
 scripts/install-deps.sh "${extra[@]}"
+
 python3 Tests/deploy/check_nginx.py .build/debug/galley
+
+venv=.build/venv-tests
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c "import kubernetes_validate, yaml" 2>/dev/null \
+  || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "kubernetes-validate==1.*" "PyYAML==6.*"
+"$venv/bin/python" Tests/deploy/check_kubernetes.py
+
+# The unit as installed, but pointing at the binary just built.
+unit_dir=$(mktemp -d)
+trap 'rm -rf "$unit_dir"' EXIT
+sed "s|/usr/local/bin/galley|$PWD/.build/debug/galley|" deploy/systemd/galley.service > "$unit_dir/galley.service"
+if output=$(systemd-analyze verify "$unit_dir/galley.service" 2>&1) && [ -z "$output" ]; then
+  echo "systemd: galley.service verified"
+else
+  echo "systemd: galley.service has problems:"; echo "$output"; exit 1
+fi
