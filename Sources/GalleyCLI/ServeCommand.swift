@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("text (for people) or json (one object a line) (env: GALLEY_LOG_FORMAT; default: text).", valueName: "format"))
     var logFormat: String?
 
+    @Option(help: ArgumentHelp("Addresses or CIDR ranges of proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (env: GALLEY_TRUSTED_PROXY; default: none).", valueName: "list"))
+    var trustedProxy: String?
+
     @OptionGroup var dataOptions: DataOptions
 
     /// Everything `serve` was told, validated.
@@ -67,13 +70,14 @@ struct ServeCommand: AsyncParsableCommand {
         let level = settings.value(logLevel, flag: "--log-level", env: "GALLEY_LOG_LEVEL", default: .info, expectation: "one of trace, debug, info, notice, warning, error, critical", Parse.logLevel)
         let cacheMiB = settings.value(cacheSize, flag: "--cache-size", env: "GALLEY_CACHE_SIZE", default: WebConfiguration.defaultCacheBudget >> 20, expectation: "a whole number of MiB from 0 to 65536", Parse.cacheSize)
         let format = settings.value(logFormat, flag: "--log-format", env: "GALLEY_LOG_FORMAT", default: .text, expectation: "text or json") { LogFormat(rawValue: $0.lowercased()) }
+        let proxies = settings.value(trustedProxy, flag: "--trusted-proxy", env: "GALLEY_TRUSTED_PROXY", default: .none, expectation: "a comma-separated list of IP addresses or CIDR ranges") { TrustedProxies(parsing: $0) }
         let folder = dataOptions.folder(&settings)
         try settings.validate()
         return Resolved(
             web: WebConfiguration(
                 host: host, port: port,
                 site: SiteConfiguration(baseURL: baseURL, title: title, description: description, author: author),
-                cacheBudget: cacheMiB << 20
+                cacheBudget: cacheMiB << 20, trustedProxies: proxies
             ),
             dataFolder: folder,
             logLevel: level,

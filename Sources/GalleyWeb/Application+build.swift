@@ -14,16 +14,19 @@ public struct WebConfiguration: Sendable {
     public var cacheBudget: Int
     /// How often to look for writes made by other processes (`galley import`, other replicas).
     public var pollInterval: Duration
+    /// Proxies whose `X-Forwarded-*` headers are believed.
+    public var trustedProxies: TrustedProxies
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, site: SiteConfiguration = SiteConfiguration(),
-        cacheBudget: Int = defaultCacheBudget, pollInterval: Duration = .seconds(1)
+        cacheBudget: Int = defaultCacheBudget, pollInterval: Duration = .seconds(1), trustedProxies: TrustedProxies = .none
     ) {
         self.host = host
         self.port = port
         self.site = site
         self.cacheBudget = cacheBudget
         self.pollInterval = pollInterval
+        self.trustedProxies = trustedProxies
     }
 }
 
@@ -36,12 +39,14 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let watcher = SiteWatcher(store: store, clock: configuration.site.clock, pollInterval: configuration.pollInterval)
     let cache = ResponseCache(budget: configuration.cacheBudget)
-    let router = try await buildRouter(site: configuration.site, store: store, cache: cache, watcher: watcher)
+    let router = try await buildRouter(
+        site: configuration.site, store: store, cache: cache, watcher: watcher, proxies: configuration.trustedProxies
+    )
     let serverName = "Galley"
     return Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [
-            CacheFastPath(cache: cache, watcher: watcher, logger: logger, serverName: serverName),
+            CacheFastPath(cache: cache, watcher: watcher, logger: logger, serverName: serverName, proxies: configuration.trustedProxies),
         ])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         services: [watcher, MemoryTrimmer(cache: cache)],
@@ -51,18 +56,25 @@ public func buildApplication(
 }
 
 /// The router with every middleware and route; tests drive it without a socket.
-public func buildRouter(site: SiteConfiguration, store: some Store, cacheBudget: Int = WebConfiguration.defaultCacheBudget) async throws -> Router<AppRequestContext> {
-    try await buildRouter(site: site, store: store, cache: ResponseCache(budget: cacheBudget), watcher: SiteWatcher(store: store, clock: site.clock))
+public func buildRouter(
+    site: SiteConfiguration, store: some Store, cacheBudget: Int = WebConfiguration.defaultCacheBudget, trustedProxies: TrustedProxies = .none
+) async throws -> Router<AppRequestContext> {
+    try await buildRouter(
+        site: site, store: store, cache: ResponseCache(budget: cacheBudget), watcher: SiteWatcher(store: store, clock: site.clock),
+        proxies: trustedProxies
+    )
 }
 
-func buildRouter(site: SiteConfiguration, store: some Store, cache: ResponseCache, watcher: SiteWatcher) async throws -> Router<AppRequestContext> {
+func buildRouter(
+    site: SiteConfiguration, store: some Store, cache: ResponseCache, watcher: SiteWatcher, proxies: TrustedProxies
+) async throws -> Router<AppRequestContext> {
     guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
         throw GalleyError(.unavailable, "the theme's resources are missing beside the galley binary")
     }
     let pages = try await PageRenderer(site: site, resources: resources)
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Middleware applies only to routes registered after it: these two come first.
-    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: RequestIDMiddleware(proxies: proxies))
     router.add(middleware: ErrorMiddleware(pages: pages))
 
     let publicPages = PublicController(store: store, pages: pages, site: site)

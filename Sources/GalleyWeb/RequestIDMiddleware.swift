@@ -13,22 +13,34 @@ struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     static let header = HTTPField.Name("X-Request-Id")!
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+
+    let proxies: TrustedProxies
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let id = request.headers[Self.header].flatMap(Self.accepted) ?? Self.generate()
         context.requestID = id
+        context.clientAddress = proxies.client(peer: context.peerAddress, forwardedFor: request.headers[values: Self.forwardedFor])
+        context.scheme = proxies.scheme(peer: context.peerAddress, forwardedProto: request.headers[Self.forwardedProto])
         context.logger[metadataKey: "hb.request.id"] = .string(id)
         let start = ContinuousClock.now
         var response = try await next(request, context)
         response.headers[Self.header] = id
-        Self.logAccess(context.logger, method: request.method, path: request.uri.path, status: response.status, since: start)
+        Self.logAccess(context.logger, method: request.method, path: request.uri.path, status: response.status, client: context.clientAddress, since: start)
         return response
     }
 
     /// The one line logged per request, wherever it was answered.
-    static func logAccess(_ logger: Logger, method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, since start: ContinuousClock.Instant) {
-        logger.info("\(method) \(path) \(status.code)", metadata: ["duration_ms": .string(milliseconds(since: start))])
+    static func logAccess(
+        _ logger: Logger, method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, client: String?,
+        since start: ContinuousClock.Instant
+    ) {
+        logger.info(
+            "\(method) \(path) \(status.code)",
+            metadata: ["duration_ms": .string(milliseconds(since: start)), "client": .string(client ?? "-")]
+        )
     }
 
     /// `0.042`: milliseconds with three decimals, without `String(format:)` on every request.

@@ -14,6 +14,13 @@ import Testing
         #expect(resolved.web.cacheBudget == 16 << 20)
     }
 
+    @Test func trustedProxiesAreAListOfAddressesAndRanges() throws {
+        let resolved = try ServeCommand.parse(["--trusted-proxy", "127.0.0.1, 10.0.0.0/8"]).resolve(environment: [:])
+        #expect(resolved.web.trustedProxies.contains("10.1.2.3"))
+        #expect(try ServeCommand.parse([]).resolve(environment: [:]).web.trustedProxies == .none)
+        #expect(throws: ConfigurationError.self) { try ServeCommand.parse(["--trusted-proxy", "nginx"]).resolve(environment: [:]) }
+    }
+
     @Test func theCacheSizeIsGivenInMiBAndZeroTurnsItOff() throws {
         #expect(try ServeCommand.parse(["--cache-size", "0"]).resolve(environment: [:]).web.cacheBudget == 0)
         #expect(try ServeCommand.parse([]).resolve(environment: ["GALLEY_CACHE_SIZE": "8"]).web.cacheBudget == 8 << 20)

@@ -107,7 +107,8 @@ def main():
 
         galley_log = open(work / "galley.log", "wb")
         galley = subprocess.Popen(
-            [str(galley_binary), "serve", "--port", "0", "--data", str(work / "data"), "--base-url", f"https://{HOST}", "--log-level", "info"],
+            [str(galley_binary), "serve", "--port", "0", "--data", str(work / "data"), "--base-url", f"https://{HOST}",
+             "--trusted-proxy", "127.0.0.1", "--log-level", "info"],
             stdout=subprocess.PIPE, stderr=galley_log,
         )
         line = galley.stdout.readline().decode()
@@ -193,8 +194,18 @@ http {{
                                headers={"Content-Type": "application/octet-stream"})
         check(status == 413, f"a body over client_max_body_size gets 413, got {status}")
 
+        # The client's address comes from nginx's X-Forwarded-For, because nginx is trusted; on the
+        # second request the page comes from the cache's fast path, which must see it too.
+        forwarded_ids = []
+        for _ in range(2):
+            _, headers, _ = request(https_port, "/archive", headers={"X-Forwarded-For": "203.0.113.9"})
+            forwarded_ids.append(headers.get("x-request-id", ""))
+
         stop(galley, signal.SIGTERM)
         log = (work / "galley.log").read_text()
+        for request_id in forwarded_ids:
+            line = next((l for l in log.splitlines() if f"hb.request.id={request_id}" in l), "")
+            check("client=203.0.113.9" in line, f"galley logs the client's address from X-Forwarded-For: {line!r}")
         for request_id in (first_id, second_id):
             check(f"hb.request.id={request_id}" in log, f"galley logged nginx's request id {request_id}")
         access = (work / "access.log").read_text()

@@ -24,17 +24,19 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     let watcher: SiteWatcher
     let logger: Logger
     let serverName: String
+    let proxies: TrustedProxies
 
     /// Requests handed to the application whose answers have not ended yet.
     private var inApplication = 0
     /// The request being read was answered here; its body parts are dropped.
     private var answered = false
 
-    init(cache: ResponseCache, watcher: SiteWatcher, logger: Logger, serverName: String) {
+    init(cache: ResponseCache, watcher: SiteWatcher, logger: Logger, serverName: String, proxies: TrustedProxies) {
         self.cache = cache
         self.watcher = watcher
         self.logger = logger
         self.serverName = serverName
+        self.proxies = proxies
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -85,7 +87,11 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         if logger.logLevel <= .info {
             var logger = logger
             logger[metadataKey: "hb.request.id"] = .string(id)
-            RequestIDMiddleware.logAccess(logger, method: request.method, path: request.path ?? "", status: status, since: start)
+            let client = proxies.client(
+                peer: context.channel.remoteAddress?.ipAddress,
+                forwardedFor: request.headerFields[values: RequestIDMiddleware.forwardedFor]
+            )
+            RequestIDMiddleware.logAccess(logger, method: request.method, path: request.path ?? "", status: status, client: client, since: start)
         }
     }
 }
