@@ -47,6 +47,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Addresses or CIDR ranges of proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (env: GALLEY_TRUSTED_PROXY; default: none).", valueName: "list"))
     var trustedProxy: String?
 
+    @Option(help: ArgumentHelp("Addresses or CIDR ranges that may read /metrics (env: GALLEY_METRICS_ALLOW; default: 127.0.0.0/8, ::1).", valueName: "list"))
+    var metricsAllow: String?
+
+    @Option(help: ArgumentHelp("Bearer token that reads /metrics from anywhere, instead of the address list (env: GALLEY_METRICS_TOKEN).", valueName: "token"))
+    var metricsToken: String?
+
     @OptionGroup var dataOptions: DataOptions
 
     /// Everything `serve` was told, validated.
@@ -71,13 +77,16 @@ struct ServeCommand: AsyncParsableCommand {
         let cacheMiB = settings.value(cacheSize, flag: "--cache-size", env: "GALLEY_CACHE_SIZE", default: WebConfiguration.defaultCacheBudget >> 20, expectation: "a whole number of MiB from 0 to 65536", Parse.cacheSize)
         let format = settings.value(logFormat, flag: "--log-format", env: "GALLEY_LOG_FORMAT", default: .text, expectation: "text or json") { LogFormat(rawValue: $0.lowercased()) }
         let proxies = settings.value(trustedProxy, flag: "--trusted-proxy", env: "GALLEY_TRUSTED_PROXY", default: .none, expectation: "a comma-separated list of IP addresses or CIDR ranges") { TrustedProxies(parsing: $0) }
+        let metricsAllowed = settings.value(metricsAllow, flag: "--metrics-allow", env: "GALLEY_METRICS_ALLOW", default: MetricsAccess.loopback.allowed, expectation: "a comma-separated list of IP addresses or CIDR ranges") { AddressRanges(parsing: $0) }
+        let token = settings.value(metricsToken, flag: "--metrics-token", env: "GALLEY_METRICS_TOKEN", default: nil, expectation: "a token of at least 16 characters") { $0.count >= 16 ? $0 : nil }
         let folder = dataOptions.folder(&settings)
         try settings.validate()
         return Resolved(
             web: WebConfiguration(
                 host: host, port: port,
                 site: SiteConfiguration(baseURL: baseURL, title: title, description: description, author: author),
-                cacheBudget: cacheMiB << 20, trustedProxies: proxies
+                cacheBudget: cacheMiB << 20, trustedProxies: proxies,
+                metricsAccess: MetricsAccess(allowed: metricsAllowed, token: token)
             ),
             dataFolder: folder,
             logLevel: level,

@@ -8,6 +8,7 @@ public struct GalleyError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidInput = "invalid_input"
         case notFound = "not_found"
         case methodNotAllowed = "method_not_allowed"
+        case forbidden
         case conflict
         case unavailable = "service_unavailable"
 
@@ -17,6 +18,7 @@ public struct GalleyError: Error, Sendable, Equatable, CustomStringConvertible {
             case .invalidParameter, .invalidInput: 400
             case .notFound: 404
             case .methodNotAllowed: 405
+            case .forbidden: 403
             case .conflict: 409
             case .unavailable: 503
             }

@@ -9,6 +9,7 @@ public actor MemoryStore: Store {
     private var revision: Int64 = 0
     private var settings: [String: String] = [:]
     public nonisolated let localChanges = LocalChanges()
+    public nonisolated var connectionCounts: [String: Int] { [:] }
 
     public init() {}
 

@@ -65,4 +65,7 @@ public protocol SettingsStore: Sendable {
 public protocol Store: PostStore, DiscoveryStore, SettingsStore {
     /// Throws when the database cannot answer a trivial query.
     func checkHealth() async throws
+
+    /// Open database connections by role (`reader`, `writer`, …), for `/metrics`.
+    var connectionCounts: [String: Int] { get }
 }

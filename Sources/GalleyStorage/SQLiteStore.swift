@@ -17,6 +17,7 @@ public final class SQLiteStore: Store {
     private let nextReader = Mutex(0)
     private let writeLock = AsyncMutex()
     public let localChanges = LocalChanges()
+    public var connectionCounts: [String: Int] { ["writer": 1, "reader": readers.count] }
 
     private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.path = path

@@ -16,11 +16,15 @@ public struct WebConfiguration: Sendable {
     public var pollInterval: Duration
     /// Proxies whose `X-Forwarded-*` headers are believed.
     public var trustedProxies: TrustedProxies
+    /// Who may read `/metrics`.
+    public var metricsAccess: MetricsAccess
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, site: SiteConfiguration = SiteConfiguration(),
-        cacheBudget: Int = defaultCacheBudget, pollInterval: Duration = .seconds(1), trustedProxies: TrustedProxies = .none
+        cacheBudget: Int = defaultCacheBudget, pollInterval: Duration = .seconds(1), trustedProxies: TrustedProxies = .none,
+        metricsAccess: MetricsAccess = .loopback
     ) {
+        self.metricsAccess = metricsAccess
         self.host = host
         self.port = port
         self.site = site
@@ -39,14 +43,18 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let watcher = SiteWatcher(store: store, clock: configuration.site.clock, pollInterval: configuration.pollInterval)
     let cache = ResponseCache(budget: configuration.cacheBudget)
+    let metrics = SiteMetrics(cache: cache, databaseConnections: store.connectionCounts)
     let router = try await buildRouter(
-        site: configuration.site, store: store, cache: cache, watcher: watcher, proxies: configuration.trustedProxies
+        site: configuration.site, store: store, cache: cache, watcher: watcher, proxies: configuration.trustedProxies,
+        metrics: metrics, metricsAccess: configuration.metricsAccess
     )
     let serverName = "Galley"
     return Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [
-            CacheFastPath(cache: cache, watcher: watcher, logger: logger, serverName: serverName, proxies: configuration.trustedProxies),
+            CacheFastPath(
+                cache: cache, watcher: watcher, logger: logger, serverName: serverName, proxies: configuration.trustedProxies, metrics: metrics
+            ),
         ])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         services: [watcher, MemoryTrimmer(cache: cache)],
@@ -57,16 +65,19 @@ public func buildApplication(
 
 /// The router with every middleware and route; tests drive it without a socket.
 public func buildRouter(
-    site: SiteConfiguration, store: some Store, cacheBudget: Int = WebConfiguration.defaultCacheBudget, trustedProxies: TrustedProxies = .none
+    site: SiteConfiguration, store: some Store, cacheBudget: Int = WebConfiguration.defaultCacheBudget,
+    trustedProxies: TrustedProxies = .none, metricsAccess: MetricsAccess = .loopback
 ) async throws -> Router<AppRequestContext> {
-    try await buildRouter(
-        site: site, store: store, cache: ResponseCache(budget: cacheBudget), watcher: SiteWatcher(store: store, clock: site.clock),
-        proxies: trustedProxies
+    let cache = ResponseCache(budget: cacheBudget)
+    return try await buildRouter(
+        site: site, store: store, cache: cache, watcher: SiteWatcher(store: store, clock: site.clock),
+        proxies: trustedProxies, metrics: SiteMetrics(cache: cache, databaseConnections: store.connectionCounts), metricsAccess: metricsAccess
     )
 }
 
 func buildRouter(
-    site: SiteConfiguration, store: some Store, cache: ResponseCache, watcher: SiteWatcher, proxies: TrustedProxies
+    site: SiteConfiguration, store: some Store, cache: ResponseCache, watcher: SiteWatcher, proxies: TrustedProxies,
+    metrics: SiteMetrics, metricsAccess: MetricsAccess
 ) async throws -> Router<AppRequestContext> {
     guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
         throw GalleyError(.unavailable, "the theme's resources are missing beside the galley binary")
@@ -74,7 +85,7 @@ func buildRouter(
     let pages = try await PageRenderer(site: site, resources: resources)
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Middleware applies only to routes registered after it: these two come first.
-    router.add(middleware: RequestIDMiddleware(proxies: proxies))
+    router.add(middleware: RequestIDMiddleware(proxies: proxies, metrics: metrics))
     router.add(middleware: ErrorMiddleware(pages: pages))
 
     let publicPages = PublicController(store: store, pages: pages, site: site)
@@ -82,7 +93,7 @@ func buildRouter(
     let feeds = FeedController(store: store, site: site)
     let search = SearchController(store: store, pages: pages, site: site)
     let sitemap = SitemapController(store: store, site: site)
-    let operations = OperationsController(store: store, assets: pages.assets)
+    let operations = OperationsController(store: store, assets: pages.assets, metrics: metrics, metricsAccess: metricsAccess)
     // Pages that depend only on their URL and the stored site are served from the cache; search
     // results and health checks are not.
     let cached = router.group().add(middleware: ResponseCacheMiddleware(cache: cache, watcher: watcher))

@@ -17,6 +17,7 @@ struct RequestIDMiddleware: RouterMiddleware {
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 
     let proxies: TrustedProxies
+    let metrics: SiteMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -29,6 +30,7 @@ struct RequestIDMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[Self.header] = id
         Self.logAccess(context.logger, method: request.method, path: request.uri.path, status: response.status, client: context.clientAddress, since: start)
+        metrics.record(route: context.endpointPath ?? "unmatched", method: request.method, status: response.status, duration: .now - start)
         return response
     }
 

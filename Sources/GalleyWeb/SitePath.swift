@@ -10,6 +10,7 @@ enum SitePath {
     static let archive = "/archive"
     static let healthz = "/healthz"
     static let readyz = "/readyz"
+    static let metrics = "/metrics"
     static let apiPosts = "/api/v1/posts"
     static let apiSearch = "/api/v1/search"
     static let searchPage = "/search"

@@ -142,6 +142,7 @@ struct BrokenStore: Store {
     func revisions(ofPost id: Int64) async throws -> [Revision] { throw DatabaseGone() }
     func siteState(at now: Date) async throws -> SiteState { throw DatabaseGone() }
     let localChanges = LocalChanges()
+    var connectionCounts: [String: Int] { [:] }
     func checkHealth() async throws { throw DatabaseGone() }
     func allSlugs() async throws -> [Slug] { throw DatabaseGone() }
     func setting(_ key: String) async throws -> String? { throw DatabaseGone() }

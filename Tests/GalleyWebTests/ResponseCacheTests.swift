@@ -313,6 +313,7 @@ final class CountingStore: Store {
 
     var reads: Int { count.load(ordering: .relaxed) }
     var localChanges: LocalChanges { inner.localChanges }
+    var connectionCounts: [String: Int] { [:] }
 
     private func counted<T>(_ call: () async throws -> T) async rethrows -> T {
         count.add(1, ordering: .relaxed)

@@ -25,13 +25,15 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     let logger: Logger
     let serverName: String
     let proxies: TrustedProxies
+    let metrics: SiteMetrics
 
     /// Requests handed to the application whose answers have not ended yet.
     private var inApplication = 0
     /// The request being read was answered here; its body parts are dropped.
     private var answered = false
 
-    init(cache: ResponseCache, watcher: SiteWatcher, logger: Logger, serverName: String, proxies: TrustedProxies) {
+    init(cache: ResponseCache, watcher: SiteWatcher, logger: Logger, serverName: String, proxies: TrustedProxies, metrics: SiteMetrics) {
+        self.metrics = metrics
         self.cache = cache
         self.watcher = watcher
         self.logger = logger
@@ -84,6 +86,7 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(body)), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        metrics.record(route: stored.route, method: request.method, status: status, duration: .now - start)
         if logger.logLevel <= .info {
             var logger = logger
             logger[metadataKey: "hb.request.id"] = .string(id)

@@ -30,7 +30,9 @@ struct ResponseCacheMiddleware: RouterMiddleware {
         guard response.status == .ok else { return response }
         var headers = response.headers
         if headers[.cacheControl] == nil { headers[.cacheControl] = Self.pageCacheControl }
-        let stored = StoredResponse(headers: headers, body: try await Self.collect(response.body), compressible: true)
+        let stored = StoredResponse(
+            headers: headers, body: try await Self.collect(response.body), compressible: true, route: context.endpointPath ?? request.uri.path
+        )
         if let generation { cache.store(stored, for: key, in: generation) }
         return stored.response(to: request)
     }

@@ -17,6 +17,8 @@ struct StoredResponse: Sendable {
     let gzipped: ByteBuffer?
     /// Strong `ETag` of the identity body; the gzipped body's is derived from it.
     let etag: String
+    /// The route pattern that made it (`/posts/{slug}`), for metrics of answers from the cache.
+    let route: String
 
     /// Bodies under this many bytes are not worth a `Content-Encoding`.
     static let minimumCompressedSize = 256
@@ -27,7 +29,8 @@ struct StoredResponse: Sendable {
     /// rounds allocations up to a power of two), the headers and some bookkeeping.
     let cost: Int
 
-    init(headers: HTTPFields, body: ByteBuffer, compressible: Bool) {
+    init(headers: HTTPFields, body: ByteBuffer, compressible: Bool, route: String = "") {
+        self.route = route
         self.headers = headers.filter { !Self.perAnswer.contains($0.name) }
         etag = "\"\(Fingerprint.hex(of: body.readableBytesView))-\(String(body.readableBytes, radix: 16))\""
         // Both bodies in one tight allocation: the buffers they were built in have room to spare.

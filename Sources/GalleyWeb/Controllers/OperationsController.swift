@@ -2,17 +2,32 @@ import GalleyCore
 import HTTPTypes
 import Hummingbird
 
-/// Health checks and the theme's static files.
+/// Health checks, metrics and the theme's static files.
 struct OperationsController: Sendable {
     let store: any Store
     let assets: Assets
+    let metrics: SiteMetrics
+    let metricsAccess: MetricsAccess
 
-    var paths: [RouterPath] { [RouterPath(SitePath.healthz), RouterPath(SitePath.readyz), SitePath.assetPattern] }
+    var paths: [RouterPath] { [RouterPath(SitePath.healthz), RouterPath(SitePath.readyz), RouterPath(SitePath.metrics), SitePath.assetPattern] }
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get(RouterPath(SitePath.healthz), use: healthz)
         router.get(RouterPath(SitePath.readyz), use: readyz)
+        router.get(RouterPath(SitePath.metrics), use: prometheus)
         router.get(SitePath.assetPattern, use: asset)
+    }
+
+    /// Prometheus' text format, for the addresses or the token `--metrics-allow`/`--metrics-token` name.
+    @Sendable func prometheus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard metricsAccess.permits(peer: context.peerAddress, authorization: request.headers[.authorization]) else {
+            throw GalleyError(.forbidden, "metrics are only for the addresses or the token galley was given")
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.render()))
+        )
     }
 
     /// The process is up and answering.

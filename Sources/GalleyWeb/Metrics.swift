@@ -1,0 +1,137 @@
+import Foundation
+import HTTPTypes
+import Prometheus
+import Synchronization
+
+/// What `/metrics` reports, in Prometheus' text format: requests by route, method and status,
+/// their latency, the response cache, the database connections and the build.
+///
+/// Every answer is counted: those of the application (by ``RequestIDMiddleware``) and those of
+/// the cache's fast path, under the route pattern (`/posts/{slug}`) so the number of series stays
+/// small however many pages there are.
+public final class SiteMetrics: Sendable {
+    public static let version = "0.1.0"
+
+    let registry = PrometheusCollectorRegistry()
+    private let cache: ResponseCache?
+    private let requests = Mutex<[RequestKey: (counter: Counter, latency: DurationHistogram)]>([:])
+    private let cacheCounters: (hits: Counter, misses: Counter, evictions: Counter)
+    private let cacheGauges: (entries: Gauge, bytes: Gauge, budget: Gauge)
+    private let lastCacheStatistics = Mutex(ResponseCache.Statistics())
+
+    struct RequestKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    static let latencyBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
+    ]
+
+    init(cache: ResponseCache?, databaseConnections: [String: Int]) {
+        self.cache = cache
+        cacheCounters = (
+            registry.makeCounter(descriptor: .galley("cache_hits", unit: "total", help: "Pages answered from the response cache.")),
+            registry.makeCounter(descriptor: .galley("cache_misses", unit: "total", help: "Cacheable pages that had to be rendered.")),
+            registry.makeCounter(descriptor: .galley("cache_evictions", unit: "total", help: "Pages dropped to stay within the budget."))
+        )
+        cacheGauges = (
+            registry.makeGauge(descriptor: .galley("cache_entries", unit: "", help: "Pages in the response cache.")),
+            registry.makeGauge(descriptor: .galley("cache", unit: "bytes", help: "Memory held by the response cache.")),
+            registry.makeGauge(descriptor: .galley("cache_budget", unit: "bytes", help: "The response cache's budget (--cache-size)."))
+        )
+        for (role, count) in databaseConnections.sorted(by: { $0.key < $1.key }) {
+            registry.makeGauge(
+                descriptor: .galley("database_connections", unit: "", help: "Open database connections by role."),
+                labels: [("role", role)]
+            ).set(to: Double(count))
+        }
+        registry.makeGauge(
+            descriptor: .galley("build_info", unit: "", help: "Always 1; the labels say what is running."),
+            labels: [("version", Self.version), ("swift", Self.swiftVersion)]
+        ).set(to: 1)
+        cacheGauges.budget.set(to: Double(cache?.budget ?? 0))
+    }
+
+    /// Counts one answer.
+    func record(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, duration: Duration) {
+        let key = RequestKey(route: route, method: method.rawValue, status: status.code)
+        let series = requests.withLock { requests in
+            if let series = requests[key] { return series }
+            let labels = [("route", key.route), ("method", key.method), ("status", String(key.status))]
+            let series = (
+                registry.makeCounter(descriptor: .galley("http_requests", unit: "total", help: "Answered requests."), labels: labels),
+                registry.makeDurationHistogram(
+                    descriptor: .galley("http_request_duration", unit: "seconds", help: "Time to answer, from the request to the response head."),
+                    labels: labels, buckets: Self.latencyBuckets
+                )
+            )
+            requests[key] = series
+            return series
+        }
+        series.counter.increment()
+        series.latency.record(duration)
+    }
+
+    /// The text Prometheus scrapes, with the cache's numbers brought up to date first.
+    func render() -> [UInt8] {
+        if let cache {
+            let now = cache.statistics
+            let before = lastCacheStatistics.withLock { last in
+                defer { last = now }
+                return last
+            }
+            cacheCounters.hits.increment(by: Int64(now.hits - before.hits))
+            cacheCounters.misses.increment(by: Int64(now.misses - before.misses))
+            cacheCounters.evictions.increment(by: Int64(now.evictions - before.evictions))
+            cacheGauges.entries.set(to: Double(now.entries))
+            cacheGauges.bytes.set(to: Double(now.bytes))
+        }
+        return registry.emitToBuffer()
+    }
+
+    static var swiftVersion: String {
+        #if compiler(>=6.3)
+        "6.3"
+        #elseif compiler(>=6.2)
+        "6.2"
+        #else
+        "6"
+        #endif
+    }
+}
+
+extension MetricNameDescriptor {
+    static func galley(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "galley", metricName: name, unitName: unit, helpText: help)
+    }
+}
+
+/// Who may read `/metrics`: a bearer token when one is set, otherwise the listed addresses
+/// (loopback by default). The connection's own address is judged, never `X-Forwarded-For`.
+public struct MetricsAccess: Sendable, Equatable {
+    public var allowed: AddressRanges
+    public var token: String?
+
+    public static let loopback = MetricsAccess(allowed: AddressRanges(parsing: "127.0.0.0/8, ::1")!, token: nil)
+
+    public init(allowed: AddressRanges, token: String?) {
+        self.allowed = allowed
+        self.token = token
+    }
+
+    func permits(peer: String?, authorization: String?) -> Bool {
+        if let token {
+            guard let authorization, authorization.hasPrefix("Bearer ") else { return false }
+            return constantTimeEqual(Array(authorization.utf8.dropFirst(7)), Array(token.utf8))
+        }
+        return peer.map(allowed.contains) ?? false
+    }
+
+    private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
