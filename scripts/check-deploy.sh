@@ -3,7 +3,8 @@
 #   - the nginx configuration in front of a real galley (Tests/deploy/check_nginx.py);
 #   - every Kubernetes overlay rendered with `kubectl kustomize` and validated against the
 #     Kubernetes schemas with kubernetes-validate from PyPI (Tests/deploy/check_kubernetes.py);
-#   - the systemd unit, with `systemd-analyze verify`.
+#   - the systemd unit, with `systemd-analyze verify`;
+#   - a graceful stop of the real binary during a slow request (Tests/deploy/check_shutdown.py).
 # Installs Debian's nginx, openssl and kubectl when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ command -v systemd-analyze >/dev/null 2>&1 || extra+=(systemd)
 scripts/install-deps.sh "${extra[@]}"
 
 python3 Tests/deploy/check_nginx.py .build/debug/galley
+python3 Tests/deploy/check_shutdown.py .build/debug/galley
 
 venv=.build/venv-tests
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"

@@ -5,6 +5,7 @@ import GalleyStorage
 import GalleyWeb
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -117,7 +118,11 @@ struct ServeCommand: AsyncParsableCommand {
                 // Unbuffered, so scripts waiting for this line see it at once.
                 FileHandle.standardOutput.write(Data("Galley is serving \(shown) (listening on \(resolved.web.host):\(port), data in \(resolved.dataFolder))\n".utf8))
             }
-            try await app.runService()
+            // SIGTERM or SIGINT: stop accepting, let the requests in flight finish for up to
+            // 25 s (Kubernetes and systemd wait 30 s before killing), then close the database.
+            var services = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services.maximumGracefulShutdownDuration = .seconds(25)
+            try await ServiceGroup(configuration: services).run()
         } catch {
             try await store.close()
             throw error
