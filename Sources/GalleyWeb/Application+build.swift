@@ -52,6 +52,7 @@ public func buildApplication(
     return Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [
+            FinishWritesBeforeClosing(),
             CacheFastPath(
                 cache: cache, watcher: watcher, logger: logger, serverName: serverName, proxies: configuration.trustedProxies, metrics: metrics
             ),

@@ -31,11 +31,6 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var inApplication = 0
     /// The request being read was answered here; its body parts are dropped.
     private var answered = false
-    /// Writes not yet handed to the socket, and a graceful-shutdown notice held back until
-    /// there are none: closing the connection earlier would drop the end of an answer that a
-    /// slow client has not read yet.
-    private var unfinishedWrites = 0
-    private var heldQuiesce: Any?
 
     init(cache: ResponseCache, watcher: SiteWatcher, logger: Logger, serverName: String, proxies: TrustedProxies, metrics: SiteMetrics) {
         self.metrics = metrics
@@ -68,29 +63,7 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) { inApplication = max(0, inApplication - 1) }
-        context.write(data, promise: tracked(promise, context: context))
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent, unfinishedWrites > 0 {
-            heldQuiesce = event
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
-    }
-
-    /// Counts a write until the socket has taken it; passes a held shutdown notice on after the last.
-    private func tracked(_ promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) -> EventLoopPromise<Void> {
-        let tracking = promise ?? context.eventLoop.makePromise(of: Void.self)
-        unfinishedWrites += 1
-        tracking.futureResult.assumeIsolated().whenComplete { [self] _ in
-            unfinishedWrites -= 1
-            if unfinishedWrites == 0, let event = heldQuiesce {
-                heldQuiesce = nil
-                context.fireUserInboundEventTriggered(event)
-            }
-        }
-        return tracking
+        context.write(data, promise: promise)
     }
 
     private func hit(_ request: HTTPRequest) -> StoredResponse? {
@@ -112,7 +85,7 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         if request.method != .head, let body {
             context.write(wrapOutboundOut(.body(body)), promise: nil)
         }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: tracked(nil, context: context))
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         metrics.record(route: stored.route, method: request.method, status: status, duration: .now - start)
         if logger.logLevel <= .info {
             var logger = logger
