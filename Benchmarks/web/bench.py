@@ -23,7 +23,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 GALLEY = ROOT / ".build" / "release" / "galley"
+sys.path.insert(0, str(ROOT / "Tests" / "deploy"))
+from harness import free_port, stop, wait_for_port  # noqa: E402
 
 WORDS = """
 request response server client cache latency throughput buffer socket thread actor task async
@@ -244,12 +245,6 @@ def write_corpus(folder, count, seed=1):
     return slugs, tags
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Galley:
     def __init__(self, data, log_path, log_level):
         self.data, self.log_path, self.log_level = data, log_path, log_level
@@ -330,28 +325,6 @@ http {{
 
     def stop(self):
         stop(self.process, signal.SIGQUIT)  # nginx's graceful stop
-
-
-def stop(process, how):
-    """Asks a process to stop, kills it after 15 s, and waits for it."""
-    if process and process.poll() is None:
-        process.send_signal(how)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_for_port(port, timeout=10):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"nothing listens on port {port}")
 
 
 def fetch(port, path, headers=None):

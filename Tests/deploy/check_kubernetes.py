@@ -16,20 +16,11 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from harness import Checks
 
 ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES = ROOT / "deploy" / "kubernetes"
-failures = []
-passed = 0
-
-
-def check(condition, what):
-    global passed
-    if condition:
-        passed += 1
-    else:
-        failures.append(what)
-        print(f"FAIL: {what}")
+check = Checks("kubernetes")
 
 
 def validate(name, text):
@@ -106,8 +97,7 @@ def main():
             check(job["spec"]["template"]["spec"]["containers"][0]["args"] == ["migrate"], "postgres: the Job runs galley migrate")
             check(job["spec"]["template"]["spec"]["containers"][0]["image"] == container["image"], "postgres: the Job runs the Deployment's image")
 
-    print(f"kubernetes: {passed} passed, {len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    check.finish()
 
 
 if __name__ == "__main__":

@@ -17,49 +17,13 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from harness import Checks, free_port, stop, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "blog.example.com"
-failures = []
-passed = 0
-
-
-def check(condition, what):
-    global passed
-    if condition:
-        passed += 1
-    else:
-        failures.append(what)
-        print(f"FAIL: {what}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, timeout=15):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"nothing listens on port {port}")
-
-
-def stop(process, how):
-    if process and process.poll() is None:
-        process.send_signal(how)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+check = Checks("nginx")
 
 
 def tls_context(**versions):
@@ -215,8 +179,7 @@ http {{
         stop(nginx, signal.SIGQUIT)
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"nginx: {passed} passed, {len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    check.finish()
 
 
 if __name__ == "__main__":

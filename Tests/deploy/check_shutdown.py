@@ -18,19 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from harness import Checks
+
 ROOT = Path(__file__).resolve().parents[2]
-failures = []
-passed = 0
-
-
-def check(condition, what):
-    global passed
-    if condition:
-        passed += 1
-    else:
-        failures.append(what)
-        print(f"FAIL: {what}")
-
+check = Checks("shutdown")
 
 def main():
     binary = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / ".build" / "debug" / "galley"
@@ -84,11 +75,11 @@ def main():
         if galley.poll() is None:
             galley.kill()
             galley.wait()
-        print((work / "galley.log").read_text()[-3000:]) if failures else None
+        if check.failures:
+            print((work / "galley.log").read_text()[-3000:])
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"shutdown: {passed} passed, {len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    check.finish()
 
 
 if __name__ == "__main__":
