@@ -10,7 +10,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 extra=(openssl)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || extra+=(nginx-light)
-command -v kubectl >/dev/null 2>&1 || extra+=(kubectl)
+if ! command -v kubectl >/dev/null 2>&1; then
+  # Debian's own kubernetes-client (1.20) is too old for kustomize v5 manifests.
+  if apt-cache policy kubectl 2>/dev/null | grep -q "Candidate: [0-9]"; then
+    extra+=(kubectl)
+  else
+    echo "error: the Kubernetes check needs kubectl 1.27 or newer (kustomize v5): add the Kubernetes" >&2
+    echo "apt repository (https://pkgs.k8s.io) or put kubectl on PATH, then run make test again." >&2
+    exit 1
+  fi
+fi
 command -v systemd-analyze >/dev/null 2>&1 || extra+=(systemd)
 scripts/install-deps.sh "${extra[@]}"
 
