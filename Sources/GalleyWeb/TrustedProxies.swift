@@ -89,7 +89,7 @@ public struct TrustedProxies: Sendable, Equatable {
     /// the address it was reached from, so everything left of that could be made up), or the
     /// left-most when all of them are trusted.
     public func client(peer: String?, forwardedFor: [String]) -> String? {
-        guard let peer, contains(peer) else { return peer }
+        guard let peer, !addresses.ranges.isEmpty, contains(peer) else { return peer }
         let chain = forwardedFor.flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { AddressRanges.bytes(of: $0) != nil }
