@@ -223,7 +223,7 @@ final class MovableClock: Sendable {
         StoredResponse(headers: [.contentType: "text/plain"], body: ByteBuffer(repeating: UInt8(ascii: "x"), count: bytes), compressible: false)
     }
 
-    let generation = SiteGeneration(SiteState(revision: 1, nextPublication: nil))
+    let generation = SiteState(revision: 1, nextPublication: nil)
 
     @Test func theLeastRecentlyUsedEntryGoesFirst() {
         let entry = Self.response(bytes: 1000)
@@ -255,8 +255,8 @@ final class MovableClock: Sendable {
     @Test func anotherGenerationMisses() {
         let cache = ResponseCache(budget: 1 << 20)
         cache.store(Self.response(bytes: 10), for: "/", in: generation)
-        #expect(cache.lookup("/", in: SiteGeneration(SiteState(revision: 2, nextPublication: nil))) == nil)
-        #expect(cache.lookup("/", in: SiteGeneration(SiteState(revision: 1, nextPublication: Date()))) == nil)
+        #expect(cache.lookup("/", in: SiteState(revision: 2, nextPublication: nil)) == nil)
+        #expect(cache.lookup("/", in: SiteState(revision: 1, nextPublication: Date())) == nil)
         #expect(cache.lookup("/", in: generation) != nil)
         #expect(cache.statistics.hits == 1)
         #expect(cache.statistics.misses == 2)

@@ -4,17 +4,10 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Which version of the public site a page was rendered from. Two pages of the same generation
-/// can be served together; a write, or a scheduled post going public, starts a new one.
-struct SiteGeneration: Sendable, Equatable {
-    let revision: Int64
-    let nextPublication: Date?
-
-    init(_ state: SiteState) {
-        revision = state.revision
-        nextPublication = state.nextPublication
-    }
-}
+/// Which version of the public site a page was rendered from: the ``SiteState`` it was read in.
+/// Two pages of the same generation can be served together; a write, or a scheduled post going
+/// public, starts a new one.
+typealias SiteGeneration = SiteState
 
 /// Knows the current ``SiteGeneration`` without asking the database on every request.
 ///
@@ -65,7 +58,7 @@ final class SiteWatcher: Service, Sendable {
         // Counted before reading: a write during the read makes the next `current()` read again.
         let localChanges = store.localChanges.value
         let now = clock()
-        let reading = Known(generation: SiteGeneration(try await store.siteState(at: now)), localChanges: localChanges, readAt: now)
+        let reading = Known(generation: try await store.siteState(at: now), localChanges: localChanges, readAt: now)
         return known.withLock { known in
             if let current = known,
                current.generation.revision > reading.generation.revision
