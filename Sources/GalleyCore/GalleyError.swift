@@ -10,6 +10,8 @@ public struct GalleyError: Error, Sendable, Equatable, CustomStringConvertible {
         case methodNotAllowed = "method_not_allowed"
         case forbidden
         case conflict
+        case tooLarge = "payload_too_large"
+        case tooManyRequests = "too_many_requests"
         case unavailable = "service_unavailable"
 
         /// The HTTP status this kind of failure answers with.
@@ -20,6 +22,8 @@ public struct GalleyError: Error, Sendable, Equatable, CustomStringConvertible {
             case .methodNotAllowed: 405
             case .forbidden: 403
             case .conflict: 409
+            case .tooLarge: 413
+            case .tooManyRequests: 429
             case .unavailable: 503
             }
         }

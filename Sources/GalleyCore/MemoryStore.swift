@@ -3,53 +3,65 @@ import GalleyMarkdown
 
 /// A store that lives in memory: for router tests, and the reference the SQL stores are held to.
 public actor MemoryStore: Store {
-    private var posts: [Slug: Post] = [:]
-    private var revisionsByPost: [Int64: [Revision]] = [:]
+    var posts: [Slug: Post] = [:]
+    var revisionsByPost: [Int64: [Revision]] = [:]
     private var lastPostID: Int64 = 0
     private var revision: Int64 = 0
     private var settings: [String: String] = [:]
+    var redirects: [Slug: Int64] = [:]
+    var usersByID: [Int64: User] = [:]
+    var sessions: [String: Session] = [:]
+    var mediaByHash: [String: Media] = [:]
     public nonisolated let localChanges = LocalChanges()
     public nonisolated var connectionCounts: [String: Int] { [:] }
 
     public init() {}
 
     public func savePost(_ draft: PostDraft, rendered: RenderedMarkdown, at now: Date) -> SaveResult {
-        let existing = posts[draft.slug]
-        if let existing, existing.draft == draft, existing.rendered == rendered {
-            return SaveResult(post: existing, outcome: .unchanged)
+        apply(SavePlan(existing: posts[draft.slug], draft: draft, rendered: rendered, userID: nil, at: now), userID: nil)
+    }
+
+    public func savePost(_ edit: PostEdit, rendered: RenderedMarkdown, at now: Date) throws -> SaveResult {
+        let existing = try edit.id.map { id in
+            guard let post = post(id: id) else { throw GalleyError.notFound("there is no post \(id)") }
+            return post
         }
-        let authorChanged = existing?.draft != draft
-        var post: Post
-        if let existing {
-            post = existing
-            post.title = draft.title
-            post.summary = draft.summary
-            post.source = draft.source
-            post.tags = draft.tags
-            post.status = draft.status
-            post.publishedAt = draft.publishedAt
-            post.rendered = rendered
-            if authorChanged {
-                post.version += 1
-                post.updatedAt = now
-            }
-        } else {
+        try SavePlan.check(edit, against: existing)
+        if let other = posts[edit.draft.slug], other.id != existing?.id {
+            throw SavePlan.slugTaken(edit.draft.slug)
+        }
+        return apply(SavePlan(existing: existing, draft: edit.draft, rendered: rendered, userID: edit.userID, at: now), userID: edit.userID)
+    }
+
+    private func apply(_ plan: SavePlan, userID: Int64?) -> SaveResult {
+        var post = plan.post
+        guard plan.outcome != .unchanged else { return SaveResult(post: post, outcome: .unchanged) }
+        if plan.outcome == .created {
             lastPostID += 1
-            post = Post(
-                id: lastPostID, slug: draft.slug, title: draft.title, summary: draft.summary,
-                source: draft.source, rendered: rendered, tags: draft.tags, status: draft.status,
-                publishedAt: draft.publishedAt, createdAt: now, updatedAt: now, version: 1
-            )
+            post.id = lastPostID
         }
-        if authorChanged {
-            revisionsByPost[post.id, default: []].append(
-                Revision(postID: post.id, number: post.version, title: post.title, source: post.source, createdAt: now)
-            )
+        if let old = plan.redirectFrom {
+            posts[old] = nil
+            redirects[old] = post.id
         }
-        posts[draft.slug] = post
+        redirects[post.slug] = nil
+        if plan.appendsRevision {
+            let last = revisionsByPost[post.id]?.last?.number ?? 0
+            var revision = plan.revision(after: last, userID: userID)
+            revision.postID = post.id
+            revisionsByPost[post.id, default: []].append(revision)
+        }
+        if let previous = postsByID(post.id), previous.slug != post.slug {
+            posts[previous.slug] = nil
+        }
+        posts[post.slug] = post
+        recordWrite()
+        return SaveResult(post: post, outcome: plan.outcome)
+    }
+
+    func recordWrite() {
         revision += 1
         localChanges.record()
-        return SaveResult(post: post, outcome: existing == nil ? .created : .updated)
     }
 
     public func publishedPosts(_ request: PageRequest, tagged tag: Slug?, at now: Date) -> Page<PostSummary> {
@@ -89,7 +101,7 @@ public actor MemoryStore: Store {
 
     public func setSetting(_ key: String, to value: String) {
         settings[key] = value
-        localChanges.record()
+        recordWrite()
     }
 
     public func checkHealth() {}

@@ -24,11 +24,16 @@ public struct Post: Sendable, Equatable, Codable {
     public var updatedAt: Date
     /// Increases with every change, for optimistic concurrency.
     public var version: Int
+    /// The user who created it in the editor; nil for imported posts.
+    public var authorID: Int64?
+    /// When it was moved to the trash; a trashed post is a draft.
+    public var trashedAt: Date?
 
     public init(
         id: Int64, slug: Slug, title: String, summary: String, source: String,
         rendered: RenderedMarkdown, tags: [Tag], status: PostStatus,
-        publishedAt: Date, createdAt: Date, updatedAt: Date, version: Int
+        publishedAt: Date, createdAt: Date, updatedAt: Date, version: Int,
+        authorID: Int64? = nil, trashedAt: Date? = nil
     ) {
         self.id = id
         self.slug = slug
@@ -42,6 +47,8 @@ public struct Post: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.version = version
+        self.authorID = authorID
+        self.trashedAt = trashedAt
     }
 
     /// Published and not scheduled for later than `now`.

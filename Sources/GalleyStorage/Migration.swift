@@ -89,5 +89,56 @@ enum Migrations {
                 "CREATE INDEX posts_visibility ON posts (id, status, published_at)",
             ]
         ),
+        Migration(
+            version: 5,
+            name: "users, sessions, media, autosaves, trash and slug redirects",
+            sqlite: [
+                """
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY,
+                    email TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'author')),
+                    password_hash TEXT NOT NULL,
+                    disabled INTEGER NOT NULL DEFAULT 0,
+                    totp_secret TEXT,
+                    recovery_codes TEXT NOT NULL DEFAULT '',
+                    created_at INTEGER NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    csrf_token TEXT NOT NULL,
+                    awaiting_second_factor INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    last_seen_at INTEGER NOT NULL
+                )
+                """,
+                "CREATE INDEX sessions_by_user ON sessions (user_id)",
+                "ALTER TABLE posts ADD COLUMN author_id INTEGER REFERENCES users (id) ON DELETE SET NULL",
+                "ALTER TABLE posts ADD COLUMN trashed_at INTEGER",
+                "ALTER TABLE revisions ADD COLUMN kind TEXT NOT NULL DEFAULT 'save' CHECK (kind IN ('save', 'autosave'))",
+                "ALTER TABLE revisions ADD COLUMN author_id INTEGER REFERENCES users (id) ON DELETE SET NULL",
+                """
+                CREATE TABLE slug_redirects (
+                    old_slug TEXT PRIMARY KEY,
+                    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE
+                )
+                """,
+                """
+                CREATE TABLE media (
+                    sha256 TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    bytes BLOB NOT NULL,
+                    size INTEGER NOT NULL,
+                    original_name TEXT NOT NULL,
+                    uploaded_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+                    created_at INTEGER NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 }

@@ -11,7 +11,7 @@ enum PostRows {
     static let qualifiedSummaryColumns = summaryColumnNames.map { "posts.\($0)" }.joined(separator: ", ")
     static let allColumns = """
         id, slug, title, summary, source, html, toc, plain_text, first_paragraph, word_count,
-        status, published_at, created_at, updated_at, version
+        status, published_at, created_at, updated_at, version, author_id, trashed_at
         """
 
     /// Published, due, and optionally carrying a tag.
@@ -25,6 +25,10 @@ enum PostRows {
 
     static func post(slug: Slug, in db: any SQLDatabase) async throws -> Post? {
         try await posts(db.raw("SELECT \(unsafeRaw: allColumns) FROM posts WHERE slug = \(bind: slug.rawValue)").all(), in: db).first
+    }
+
+    static func post(id: Int64, in db: any SQLDatabase) async throws -> Post? {
+        try await posts(db.raw("SELECT \(unsafeRaw: allColumns) FROM posts WHERE id = \(bind: id)").all(), in: db).first
     }
 
     /// Full posts from rows of `allColumns`, with their tags.
@@ -54,7 +58,9 @@ enum PostRows {
                 publishedAt: try date(row, "published_at"),
                 createdAt: try date(row, "created_at"),
                 updatedAt: try date(row, "updated_at"),
-                version: try row.decode(column: "version", as: Int.self)
+                version: try row.decode(column: "version", as: Int.self),
+                authorID: try row.decode(column: "author_id", as: Int64?.self),
+                trashedAt: try row.decode(column: "trashed_at", as: Int64?.self).map(Date.init(millisecondsSince1970:))
             )
         }
     }
@@ -84,14 +90,15 @@ enum PostRows {
             \(bind: post.title), \(bind: post.summary), \(bind: post.excerpt), \(bind: post.source),
             \(bind: post.rendered.html), \(bind: toc), \(bind: post.rendered.plainText),
             \(bind: post.rendered.firstParagraph), \(bind: post.rendered.wordCount), \(bind: post.status.rawValue),
-            \(bind: post.publishedAt.millisecondsSince1970), \(bind: post.updatedAt.millisecondsSince1970), \(bind: post.version)
+            \(bind: post.publishedAt.millisecondsSince1970), \(bind: post.updatedAt.millisecondsSince1970), \(bind: post.version),
+            \(bind: post.slug.rawValue), \(bind: post.trashedAt?.millisecondsSince1970)
             """
         let id: Int64
         if isNew {
             let row = try await db.raw("""
                 INSERT INTO posts (title, summary, excerpt, source, html, toc, plain_text, first_paragraph,
-                    word_count, status, published_at, updated_at, version, slug, created_at)
-                VALUES (\(values), \(bind: post.slug.rawValue), \(bind: post.createdAt.millisecondsSince1970))
+                    word_count, status, published_at, updated_at, version, slug, trashed_at, created_at, author_id)
+                VALUES (\(values), \(bind: post.createdAt.millisecondsSince1970), \(bind: post.authorID))
                 RETURNING id
                 """).first()
             id = try row?.decode(column: "id", as: Int64.self) ?? 0
@@ -99,7 +106,7 @@ enum PostRows {
             id = post.id
             try await db.raw("""
                 UPDATE posts SET (title, summary, excerpt, source, html, toc, plain_text, first_paragraph,
-                    word_count, status, published_at, updated_at, version) = (\(values))
+                    word_count, status, published_at, updated_at, version, slug, trashed_at) = (\(values))
                 WHERE id = \(bind: id)
                 """).run()
             try await db.raw("DELETE FROM post_tags WHERE post_id = \(bind: id)").run()

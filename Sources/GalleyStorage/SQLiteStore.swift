@@ -79,7 +79,7 @@ public final class SQLiteStore: Store {
 
     /// Runs `body` in an immediate transaction on the writer, committed when it returns and
     /// rolled back when it throws.
-    private func transaction<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             let db = self.writer.sql()
             try await db.raw("BEGIN IMMEDIATE").run()
@@ -118,27 +118,35 @@ public final class SQLiteStore: Store {
     public func savePost(_ draft: PostDraft, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult {
         try await transaction { db in
             let existing = try await PostRows.post(slug: draft.slug, in: db)
-            if let existing, existing.draft == draft, existing.rendered == rendered {
-                return SaveResult(post: existing, outcome: .unchanged)
-            }
-            let authorChanged = existing?.draft != draft
-            var post = Post(
-                id: existing?.id ?? 0, slug: draft.slug, title: draft.title, summary: draft.summary,
-                source: draft.source, rendered: rendered, tags: draft.tags, status: draft.status,
-                publishedAt: draft.publishedAt, createdAt: existing?.createdAt ?? now,
-                updatedAt: authorChanged ? now : existing?.updatedAt ?? now,
-                version: (existing?.version ?? 0) + (authorChanged ? 1 : 0)
-            )
-            post.id = try await PostRows.write(post, isNew: existing == nil, in: db)
-            if authorChanged {
-                try await db.raw("""
-                    INSERT INTO revisions (post_id, number, title, source, created_at)
-                    VALUES (\(bind: post.id), \(bind: post.version), \(bind: post.title), \(bind: post.source), \(bind: now.millisecondsSince1970))
-                    """).run()
-            }
-            try await db.raw("UPDATE site_state SET revision = revision + 1 WHERE id = 1").run()
-            return SaveResult(post: post, outcome: existing == nil ? .created : .updated)
+            return try await Self.apply(SavePlan(existing: existing, draft: draft, rendered: rendered, userID: nil, at: now), userID: nil, in: db)
         }
+    }
+
+    /// Writes what `plan` says, in the caller's transaction.
+    static func apply(_ plan: SavePlan, userID: Int64?, in db: any SQLDatabase) async throws -> SaveResult {
+        var post = plan.post
+        guard plan.outcome != .unchanged else { return SaveResult(post: post, outcome: .unchanged) }
+        post.id = try await PostRows.write(post, isNew: plan.outcome == .created, in: db)
+        if let old = plan.redirectFrom {
+            try await db.raw("""
+                INSERT INTO slug_redirects (old_slug, post_id) VALUES (\(bind: old.rawValue), \(bind: post.id))
+                ON CONFLICT (old_slug) DO UPDATE SET post_id = excluded.post_id
+                """).run()
+        }
+        try await db.raw("DELETE FROM slug_redirects WHERE old_slug = \(bind: post.slug.rawValue)").run()
+        if plan.appendsRevision {
+            let last = try await db.raw("SELECT COALESCE(MAX(number), 0) AS last FROM revisions WHERE post_id = \(bind: post.id)")
+                .first()?.decode(column: "last", as: Int.self) ?? 0
+            var revision = plan.revision(after: last, userID: userID)
+            revision.postID = post.id
+            try await RevisionRows.insert(revision, in: db)
+        }
+        try await bumpSiteRevision(in: db)
+        return SaveResult(post: post, outcome: plan.outcome)
+    }
+
+    static func bumpSiteRevision(in db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE site_state SET revision = revision + 1 WHERE id = 1").run()
     }
 
     public func publishedPosts(_ request: PageRequest, tagged tag: Slug?, at now: Date) async throws -> Page<PostSummary> {
@@ -195,21 +203,12 @@ public final class SQLiteStore: Store {
                 INSERT INTO settings (key, value) VALUES (\(bind: key), \(bind: value))
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value
                 """).run()
+            try await Self.bumpSiteRevision(in: self.writer.sql())
             self.localChanges.record()
         }
     }
 
     public func revisions(ofPost id: Int64) async throws -> [Revision] {
-        try await reader.raw("""
-            SELECT number, title, source, created_at FROM revisions WHERE post_id = \(bind: id) ORDER BY number
-            """).all().map { row in
-            Revision(
-                postID: id,
-                number: try row.decode(column: "number", as: Int.self),
-                title: try row.decode(column: "title", as: String.self),
-                source: try row.decode(column: "source", as: String.self),
-                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
-            )
-        }
+        try await RevisionRows.revisions(ofPost: id, in: reader)
     }
 }

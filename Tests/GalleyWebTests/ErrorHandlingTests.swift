@@ -129,7 +129,7 @@ import Testing
 }
 
 /// A store whose database is gone: every call fails with an error that must not reach clients.
-struct BrokenStore: Store {
+struct BrokenStore: PublicOnlyStore {
     struct DatabaseGone: Error, CustomStringConvertible {
         var description: String { "no such table: secret-table" }
     }

@@ -307,7 +307,7 @@ final class MovableClock: Sendable {
 }
 
 /// A memory store that counts every call, to prove a cache hit asks it nothing.
-final class CountingStore: Store {
+final class CountingStore: PublicOnlyStore {
     let inner = MemoryStore()
     private let count = Atomic<Int>(0)
 

@@ -69,3 +69,33 @@ struct ErrorBody: Decodable {
         self = try JSONDecoder().decode(ErrorBody.self, from: Data(text.utf8))
     }
 }
+
+/// A test store that only serves the public site: the editor's, users' and media's calls fail.
+protocol PublicOnlyStore: Store {}
+
+struct NotInThisTest: Error {}
+
+extension PublicOnlyStore {
+    func post(id: Int64) async throws -> Post? { throw NotInThisTest() }
+    func savePost(_ edit: PostEdit, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult { throw NotInThisTest() }
+    func autosave(postID: Int64, title: String, source: String, userID: Int64?, at now: Date) async throws -> Revision { throw NotInThisTest() }
+    func postListings(_ filter: PostFilter, matching: String, authorID: Int64?, limit: Int, at now: Date) async throws -> [PostListing] {
+        throw NotInThisTest()
+    }
+    func setTrashed(postID: Int64, _ trashed: Bool, at now: Date) async throws { throw NotInThisTest() }
+    func purgePost(id: Int64) async throws { throw NotInThisTest() }
+    func redirect(from slug: Slug) async throws -> Slug? { nil }
+    func createUser(_ user: User) async throws -> User { throw NotInThisTest() }
+    func user(id: Int64) async throws -> User? { throw NotInThisTest() }
+    func user(email: String) async throws -> User? { throw NotInThisTest() }
+    func users() async throws -> [User] { throw NotInThisTest() }
+    func updateUser(_ user: User) async throws { throw NotInThisTest() }
+    func createSession(_ session: Session) async throws { throw NotInThisTest() }
+    func session(tokenHash: String) async throws -> Session? { throw NotInThisTest() }
+    func updateSession(_ session: Session) async throws { throw NotInThisTest() }
+    func deleteSession(tokenHash: String) async throws { throw NotInThisTest() }
+    func deleteSessions(userID: Int64) async throws { throw NotInThisTest() }
+    func saveMedia(_ media: Media) async throws -> Bool { throw NotInThisTest() }
+    func media(sha256: String) async throws -> Media? { throw NotInThisTest() }
+    func mediaList() async throws -> [MediaInfo] { throw NotInThisTest() }
+}

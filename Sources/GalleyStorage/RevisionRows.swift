@@ -1,0 +1,35 @@
+import Foundation
+import GalleyCore
+import SQLKit
+
+/// Revisions as rows.
+enum RevisionRows {
+    static func insert(_ revision: Revision, in db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO revisions (post_id, number, title, source, created_at, kind, author_id)
+            VALUES (\(bind: revision.postID), \(bind: revision.number), \(bind: revision.title), \(bind: revision.source),
+                \(bind: revision.createdAt.millisecondsSince1970), \(bind: revision.kind.rawValue), \(bind: revision.authorID))
+            """).run()
+    }
+
+    static func revisions(ofPost id: Int64, in db: any SQLDatabase, onlyLatest: Bool = false) async throws -> [Revision] {
+        let rows = try await db.raw("""
+            SELECT number, title, source, created_at, kind, author_id FROM revisions WHERE post_id = \(bind: id)
+            ORDER BY number \(unsafeRaw: onlyLatest ? "DESC LIMIT 1" : "")
+            """).all()
+        var revisions: [Revision] = []
+        revisions.reserveCapacity(rows.count)
+        for row in rows {
+            revisions.append(Revision(
+                postID: id,
+                number: try row.decode(column: "number", as: Int.self),
+                title: try row.decode(column: "title", as: String.self),
+                source: try row.decode(column: "source", as: String.self),
+                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+                kind: Revision.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .save,
+                authorID: try row.decode(column: "author_id", as: Int64?.self)
+            ))
+        }
+        return revisions
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import GalleyCore
+import GalleyMarkdown
+import SQLKit
+
+extension SQLiteStore {
+    public func post(id: Int64) async throws -> Post? {
+        try await PostRows.post(id: id, in: reader)
+    }
+
+    public func savePost(_ edit: PostEdit, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult {
+        try await transaction { db in
+            let existing: Post?
+            if let id = edit.id {
+                guard let post = try await PostRows.post(id: id, in: db) else { throw GalleyError.notFound("there is no post \(id)") }
+                existing = post
+            } else {
+                existing = nil
+            }
+            try SavePlan.check(edit, against: existing)
+            let holder = try await db.raw("SELECT id FROM posts WHERE slug = \(bind: edit.draft.slug.rawValue)").first()
+            if let holder, try holder.decode(column: "id", as: Int64.self) != existing?.id {
+                throw SavePlan.slugTaken(edit.draft.slug)
+            }
+            let plan = SavePlan(existing: existing, draft: edit.draft, rendered: rendered, userID: edit.userID, at: now)
+            return try await Self.apply(plan, userID: edit.userID, in: db)
+        }
+    }
+
+    public func autosave(postID: Int64, title: String, source: String, userID: Int64?, at now: Date) async throws -> Revision {
+        try await transaction { db in
+            guard try await db.raw("SELECT id FROM posts WHERE id = \(bind: postID)").first() != nil else {
+                throw GalleyError.notFound("there is no post \(postID)")
+            }
+            let last = try await RevisionRows.revisions(ofPost: postID, in: db, onlyLatest: true).first
+            var revision = Revision(
+                postID: postID, number: (last?.number ?? 0) + 1, title: title, source: source,
+                createdAt: now, kind: .autosave, authorID: userID
+            )
+            if let last, last.kind == .autosave, last.authorID == userID {
+                revision.number = last.number
+                try await db.raw("""
+                    UPDATE revisions SET title = \(bind: title), source = \(bind: source), created_at = \(bind: now.millisecondsSince1970)
+                    WHERE post_id = \(bind: postID) AND number = \(bind: last.number)
+                    """).run()
+            } else {
+                try await RevisionRows.insert(revision, in: db)
+            }
+            return revision
+        }
+    }
+
+    public func postListings(_ filter: PostFilter, matching text: String, authorID: Int64?, limit: Int, at now: Date) async throws -> [PostListing] {
+        let nowMS = now.millisecondsSince1970
+        var conditions: [SQLQueryString] = []
+        switch filter {
+        case .all: conditions.append("trashed_at IS NULL")
+        case .drafts: conditions.append("trashed_at IS NULL AND status = 'draft'")
+        case .scheduled: conditions.append("trashed_at IS NULL AND status = 'published' AND published_at > \(bind: nowMS)")
+        case .published: conditions.append("trashed_at IS NULL AND status = 'published' AND published_at <= \(bind: nowMS)")
+        case .trash: conditions.append("trashed_at IS NOT NULL")
+        }
+        if let authorID { conditions.append("author_id = \(bind: authorID)") }
+        if !text.isEmpty {
+            // instr over lower(): no LIKE wildcards to escape. SQLite lowers ASCII only; the
+            // memory store folds more, so the contract sticks to ASCII titles.
+            conditions.append("instr(lower(title), lower(\(bind: text))) > 0")
+        }
+        var query: SQLQueryString = "SELECT id, slug, title, status, published_at, updated_at, trashed_at, author_id FROM posts WHERE "
+        for (index, condition) in conditions.enumerated() {
+            if index > 0 { query += " AND " }
+            query += condition
+        }
+        query += " ORDER BY updated_at DESC, id DESC LIMIT \(bind: limit)"
+        let rows = try await reader.raw(query).all()
+        var listings: [PostListing] = []
+        listings.reserveCapacity(rows.count)
+        for row in rows {
+            listings.append(PostListing(
+                id: try row.decode(column: "id", as: Int64.self),
+                slug: try Slug(try row.decode(column: "slug", as: String.self)),
+                title: try row.decode(column: "title", as: String.self),
+                status: PostStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft,
+                publishedAt: Date(millisecondsSince1970: try row.decode(column: "published_at", as: Int64.self)),
+                updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)),
+                trashedAt: try row.decode(column: "trashed_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+                authorID: try row.decode(column: "author_id", as: Int64?.self)
+            ))
+        }
+        return listings
+    }
+
+    public func setTrashed(postID: Int64, _ trashed: Bool, at now: Date) async throws {
+        try await transaction { db in
+            guard let post = try await PostRows.post(id: postID, in: db) else { throw GalleyError.notFound("there is no post \(postID)") }
+            guard (post.trashedAt != nil) != trashed else { return }
+            if trashed {
+                try await db.raw("""
+                    UPDATE posts SET trashed_at = \(bind: now.millisecondsSince1970), status = 'draft', version = version + 1 WHERE id = \(bind: postID)
+                    """).run()
+            } else {
+                try await db.raw("UPDATE posts SET trashed_at = NULL, version = version + 1 WHERE id = \(bind: postID)").run()
+            }
+            try await Self.bumpSiteRevision(in: db)
+        }
+    }
+
+    public func purgePost(id: Int64) async throws {
+        try await transaction { db in
+            guard let post = try await PostRows.post(id: id, in: db) else { throw GalleyError.notFound("there is no post \(id)") }
+            guard post.trashedAt != nil else { throw GalleyError(.conflict, "only a post in the trash can be deleted for good") }
+            try await db.raw("DELETE FROM posts_fts WHERE rowid = \(bind: id)").run()
+            try await db.raw("DELETE FROM posts WHERE id = \(bind: id)").run()
+            try await Self.bumpSiteRevision(in: db)
+        }
+    }
+
+    public func redirect(from slug: Slug) async throws -> Slug? {
+        let row = try await reader.raw("""
+            SELECT posts.slug FROM slug_redirects JOIN posts ON posts.id = slug_redirects.post_id
+            WHERE slug_redirects.old_slug = \(bind: slug.rawValue)
+            """).first()
+        return try row.map { try Slug(try $0.decode(column: "slug", as: String.self)) }
+    }
+
+    // MARK: Users
+
+    private static let userColumns = "id, email, name, role, password_hash, disabled, totp_secret, recovery_codes, created_at"
+
+    public func createUser(_ user: User) async throws -> User {
+        var user = user
+        user.email = User.normalizedEmail(user.email)
+        return try await transaction { [user] db in
+            var created = user
+            guard try await db.raw("SELECT id FROM users WHERE email = \(bind: user.email)").first() == nil else {
+                throw GalleyError(.conflict, "a user with the email \(user.email) exists already")
+            }
+            let row = try await db.raw("""
+                INSERT INTO users (email, name, role, password_hash, disabled, totp_secret, recovery_codes, created_at)
+                VALUES (\(bind: user.email), \(bind: user.name), \(bind: user.role.rawValue), \(bind: user.passwordHash),
+                    \(bind: user.disabled), \(bind: user.totpSecret), \(bind: user.recoveryCodeHashes.joined(separator: " ")),
+                    \(bind: user.createdAt.millisecondsSince1970))
+                RETURNING id
+                """).first()
+            created.id = try row?.decode(column: "id", as: Int64.self) ?? 0
+            return created
+        }
+    }
+
+    public func user(id: Int64) async throws -> User? {
+        try await users(where: "id = \(bind: id)").first
+    }
+
+    public func user(email: String) async throws -> User? {
+        try await users(where: "email = \(bind: User.normalizedEmail(email))").first
+    }
+
+    public func users() async throws -> [User] {
+        try await users(where: "1 = 1")
+    }
+
+    private func users(where condition: SQLQueryString) async throws -> [User] {
+        let rows = try await reader.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE \(condition) ORDER BY id").all()
+        var users: [User] = []
+        for row in rows {
+            let codes = try row.decode(column: "recovery_codes", as: String.self)
+            users.append(User(
+                id: try row.decode(column: "id", as: Int64.self),
+                email: try row.decode(column: "email", as: String.self),
+                name: try row.decode(column: "name", as: String.self),
+                role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .author,
+                passwordHash: try row.decode(column: "password_hash", as: String.self),
+                disabled: try row.decode(column: "disabled", as: Bool.self),
+                totpSecret: try row.decode(column: "totp_secret", as: String?.self),
+                recoveryCodeHashes: codes.split(separator: " ").map(String.init),
+                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+            ))
+        }
+        return users
+    }
+
+    public func updateUser(_ user: User) async throws {
+        try await transaction { db in
+            let old = try await db.raw("SELECT password_hash FROM users WHERE id = \(bind: user.id)").first()
+            guard let old else { throw GalleyError.notFound("there is no user \(user.id)") }
+            try await db.raw("""
+                UPDATE users SET name = \(bind: user.name), role = \(bind: user.role.rawValue), password_hash = \(bind: user.passwordHash),
+                    disabled = \(bind: user.disabled), totp_secret = \(bind: user.totpSecret),
+                    recovery_codes = \(bind: user.recoveryCodeHashes.joined(separator: " "))
+                WHERE id = \(bind: user.id)
+                """).run()
+            if try user.disabled || old.decode(column: "password_hash", as: String.self) != user.passwordHash {
+                try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: user.id)").run()
+            }
+        }
+    }
+
+    public func createSession(_ session: Session) async throws {
+        try await transaction { db in
+            try await db.raw("""
+                INSERT INTO sessions (token_hash, user_id, csrf_token, awaiting_second_factor, created_at, last_seen_at)
+                VALUES (\(bind: session.tokenHash), \(bind: session.userID), \(bind: session.csrfToken),
+                    \(bind: session.awaitingSecondFactor), \(bind: session.createdAt.millisecondsSince1970), \(bind: session.lastSeenAt.millisecondsSince1970))
+                """).run()
+        }
+    }
+
+    public func session(tokenHash: String) async throws -> Session? {
+        let row = try await reader.raw("""
+            SELECT token_hash, user_id, csrf_token, awaiting_second_factor, created_at, last_seen_at FROM sessions
+            WHERE token_hash = \(bind: tokenHash)
+            """).first()
+        guard let row else { return nil }
+        return Session(
+            tokenHash: try row.decode(column: "token_hash", as: String.self),
+            userID: try row.decode(column: "user_id", as: Int64.self),
+            csrfToken: try row.decode(column: "csrf_token", as: String.self),
+            awaitingSecondFactor: try row.decode(column: "awaiting_second_factor", as: Bool.self),
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+            lastSeenAt: Date(millisecondsSince1970: try row.decode(column: "last_seen_at", as: Int64.self))
+        )
+    }
+
+    public func updateSession(_ session: Session) async throws {
+        try await transaction { db in
+            try await db.raw("""
+                UPDATE sessions SET awaiting_second_factor = \(bind: session.awaitingSecondFactor),
+                    last_seen_at = \(bind: session.lastSeenAt.millisecondsSince1970)
+                WHERE token_hash = \(bind: session.tokenHash)
+                """).run()
+        }
+    }
+
+    public func deleteSession(tokenHash: String) async throws {
+        try await transaction { db in
+            try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
+        }
+    }
+
+    public func deleteSessions(userID: Int64) async throws {
+        try await transaction { db in
+            try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: userID)").run()
+        }
+    }
+
+    // MARK: Media
+
+    public func saveMedia(_ media: Media) async throws -> Bool {
+        try await transaction { db in
+            let row = try await db.raw("""
+                INSERT INTO media (sha256, kind, bytes, size, original_name, uploaded_by, created_at)
+                VALUES (\(bind: media.sha256), \(bind: media.kind.rawValue), \(bind: Data(media.bytes)), \(bind: media.bytes.count),
+                    \(bind: media.originalName), \(bind: media.uploadedBy), \(bind: media.createdAt.millisecondsSince1970))
+                ON CONFLICT (sha256) DO NOTHING
+                RETURNING sha256
+                """).first()
+            return row != nil
+        }
+    }
+
+    public func media(sha256: String) async throws -> Media? {
+        let row = try await reader.raw("""
+            SELECT sha256, kind, bytes, original_name, uploaded_by, created_at FROM media WHERE sha256 = \(bind: sha256)
+            """).first()
+        guard let row, let kind = ImageKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
+        return Media(
+            sha256: try row.decode(column: "sha256", as: String.self),
+            kind: kind,
+            bytes: Array(try row.decode(column: "bytes", as: Data.self)),
+            originalName: try row.decode(column: "original_name", as: String.self),
+            uploadedBy: try row.decode(column: "uploaded_by", as: Int64?.self),
+            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+        )
+    }
+
+    public func mediaList() async throws -> [MediaInfo] {
+        let rows = try await reader.raw("""
+            SELECT sha256, kind, size, original_name, created_at FROM media ORDER BY created_at DESC, sha256 DESC
+            """).all()
+        var list: [MediaInfo] = []
+        for row in rows {
+            guard let kind = ImageKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
+            list.append(MediaInfo(
+                sha256: try row.decode(column: "sha256", as: String.self),
+                kind: kind,
+                size: try row.decode(column: "size", as: Int.self),
+                originalName: try row.decode(column: "original_name", as: String.self),
+                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+            ))
+        }
+        return list
+    }
+}
