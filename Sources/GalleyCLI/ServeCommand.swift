@@ -54,6 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Bearer token that reads /metrics from anywhere, instead of the address list (env: GALLEY_METRICS_TOKEN).", valueName: "token"))
     var metricsToken: String?
 
+    @Option(help: ArgumentHelp("Largest image an author may upload, in MiB (env: GALLEY_UPLOAD_LIMIT; default: 10).", valueName: "MiB"))
+    var uploadLimit: String?
+
     @OptionGroup var dataOptions: DataOptions
 
     /// Everything `serve` was told, validated.
@@ -80,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         let proxies = settings.value(trustedProxy, flag: "--trusted-proxy", env: "GALLEY_TRUSTED_PROXY", default: .none, expectation: "a comma-separated list of IP addresses or CIDR ranges") { TrustedProxies(parsing: $0) }
         let metricsAllowed = settings.value(metricsAllow, flag: "--metrics-allow", env: "GALLEY_METRICS_ALLOW", default: MetricsAccess.loopback.allowed, expectation: "a comma-separated list of IP addresses or CIDR ranges") { AddressRanges(parsing: $0) }
         let token = settings.value(metricsToken, flag: "--metrics-token", env: "GALLEY_METRICS_TOKEN", default: nil, expectation: "a token of at least 16 characters") { $0.count >= 16 ? $0 : nil }
+        let uploadMiB = settings.value(uploadLimit, flag: "--upload-limit", env: "GALLEY_UPLOAD_LIMIT", default: WebConfiguration.defaultUploadLimit >> 20, expectation: "a whole number of MiB from 1 to 1024") { Int($0).flatMap { (1...1024).contains($0) ? $0 : nil } }
         let folder = dataOptions.folder(&settings)
         try settings.validate()
         return Resolved(
@@ -87,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: port,
                 site: SiteConfiguration(baseURL: baseURL, title: title, description: description, author: author),
                 cacheBudget: cacheMiB << 20, trustedProxies: proxies,
-                metricsAccess: MetricsAccess(allowed: metricsAllowed, token: token)
+                metricsAccess: MetricsAccess(allowed: metricsAllowed, token: token), uploadLimit: uploadMiB << 20
             ),
             dataFolder: folder,
             logLevel: level,
@@ -113,10 +117,15 @@ struct ServeCommand: AsyncParsableCommand {
             if rerendered > 0 {
                 logger.notice("rendered posts again with this version's Markdown pipeline", metadata: ["posts": "\(rerendered)"])
             }
+            let setupPath = try await FirstRunSetup.issue(store: store, at: Date())
             let app = try await buildApplication(configuration: resolved.web, store: store, logger: logger) { port in
                 let shown = resolved.web.site.baseURL.hasSuffix(":0") ? "http://\(resolved.web.host):\(port)" : resolved.web.site.baseURL
+                var lines = "Galley is serving \(shown) (listening on \(resolved.web.host):\(port), data in \(resolved.dataFolder))\n"
+                if let setupPath {
+                    lines += "No one can sign in yet. Create the first admin within an hour: \(shown)\(setupPath)\n"
+                }
                 // Unbuffered, so scripts waiting for this line see it at once.
-                FileHandle.standardOutput.write(Data("Galley is serving \(shown) (listening on \(resolved.web.host):\(port), data in \(resolved.dataFolder))\n".utf8))
+                FileHandle.standardOutput.write(Data(lines.utf8))
             }
             // SIGTERM or SIGINT: stop accepting, let the requests in flight finish for up to
             // 25 s (Kubernetes and systemd wait 30 s before killing), then close the database.

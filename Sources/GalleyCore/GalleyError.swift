@@ -31,6 +31,8 @@ public struct GalleyError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var code: Code
     public var message: String
+    /// Seconds a client should wait before trying again (429, 503).
+    public var retryAfter: Int?
 
     public init(_ code: Code, _ message: String) {
         self.code = code

@@ -4,11 +4,11 @@ import GalleyMarkdown
 /// The write path: renders the Markdown once and hands source and rendering to the store together,
 /// so that reads never render again.
 public struct PostWriter: Sendable {
-    public let store: any PostStore
+    public let store: any PostStore & EditorStore
     public let renderer: MarkdownRenderer
     public let clock: @Sendable () -> Date
 
-    public init(store: any PostStore, renderer: MarkdownRenderer = MarkdownRenderer(), clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: any PostStore & EditorStore, renderer: MarkdownRenderer = MarkdownRenderer(), clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.renderer = renderer
         self.clock = clock
@@ -23,6 +23,14 @@ public struct PostWriter: Sendable {
         var draft = draft
         draft.publishedAt = draft.publishedAt.truncatedToMilliseconds
         return try await store.savePost(draft, rendered: renderer.render(draft.source), at: clock().truncatedToMilliseconds)
+    }
+
+    /// Saves an edit from the editor; see ``EditorStore/savePost(_:rendered:at:)``.
+    @discardableResult
+    public func save(_ edit: PostEdit) async throws -> SaveResult {
+        var edit = edit
+        edit.draft.publishedAt = edit.draft.publishedAt.truncatedToMilliseconds
+        return try await store.savePost(edit, rendered: renderer.render(edit.draft.source), at: clock().truncatedToMilliseconds)
     }
 }
 

@@ -1,3 +1,4 @@
+import GalleyCore
 import Hummingbird
 import Logging
 
@@ -13,6 +14,10 @@ public struct AppRequestContext: RequestContext {
     public var clientAddress: String?
     /// `https` when the client reached a trusted proxy over HTTPS; for `Secure` cookies.
     public var scheme = "http"
+    /// Who is signed in, set by ``SessionMiddleware`` on admin routes.
+    public var user: User?
+    /// Their session, with the CSRF token their forms must carry.
+    public var session: Session?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

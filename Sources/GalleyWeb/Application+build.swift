@@ -18,13 +18,17 @@ public struct WebConfiguration: Sendable {
     public var trustedProxies: TrustedProxies
     /// Who may read `/metrics`.
     public var metricsAccess: MetricsAccess
+    /// The largest image an author may upload, in bytes.
+    public var uploadLimit: Int
+    public static let defaultUploadLimit = 10 << 20
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, site: SiteConfiguration = SiteConfiguration(),
         cacheBudget: Int = defaultCacheBudget, pollInterval: Duration = .seconds(1), trustedProxies: TrustedProxies = .none,
-        metricsAccess: MetricsAccess = .loopback
+        metricsAccess: MetricsAccess = .loopback, uploadLimit: Int = defaultUploadLimit
     ) {
         self.metricsAccess = metricsAccess
+        self.uploadLimit = uploadLimit
         self.host = host
         self.port = port
         self.site = site
@@ -46,7 +50,7 @@ public func buildApplication(
     let metrics = SiteMetrics(cache: cache, databaseConnections: store.connectionCounts)
     let router = try await buildRouter(
         site: configuration.site, store: store, cache: cache, watcher: watcher, proxies: configuration.trustedProxies,
-        metrics: metrics, metricsAccess: configuration.metricsAccess
+        metrics: metrics, metricsAccess: configuration.metricsAccess, uploadLimit: configuration.uploadLimit
     )
     let serverName = "Galley"
     return Application(
@@ -67,18 +71,20 @@ public func buildApplication(
 /// The router with every middleware and route; tests drive it without a socket.
 public func buildRouter(
     site: SiteConfiguration, store: some Store, cacheBudget: Int = WebConfiguration.defaultCacheBudget,
-    trustedProxies: TrustedProxies = .none, metricsAccess: MetricsAccess = .loopback
+    trustedProxies: TrustedProxies = .none, metricsAccess: MetricsAccess = .loopback,
+    uploadLimit: Int = WebConfiguration.defaultUploadLimit
 ) async throws -> Router<AppRequestContext> {
     let cache = ResponseCache(budget: cacheBudget)
     return try await buildRouter(
         site: site, store: store, cache: cache, watcher: SiteWatcher(store: store, clock: site.clock),
-        proxies: trustedProxies, metrics: SiteMetrics(cache: cache, databaseConnections: store.connectionCounts), metricsAccess: metricsAccess
+        proxies: trustedProxies, metrics: SiteMetrics(cache: cache, databaseConnections: store.connectionCounts), metricsAccess: metricsAccess,
+        uploadLimit: uploadLimit
     )
 }
 
 func buildRouter(
     site: SiteConfiguration, store: some Store, cache: ResponseCache, watcher: SiteWatcher, proxies: TrustedProxies,
-    metrics: SiteMetrics, metricsAccess: MetricsAccess
+    metrics: SiteMetrics, metricsAccess: MetricsAccess, uploadLimit: Int
 ) async throws -> Router<AppRequestContext> {
     guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
         throw GalleyError(.unavailable, "the theme's resources are missing beside the galley binary")
@@ -104,6 +110,17 @@ func buildRouter(
     sitemap.addRoutes(to: cached)
     search.addRoutes(to: router)
     operations.addRoutes(to: router)
+    PublicMediaController(store: store).addRoutes(to: router)
+
+    // The admin: its own headers, errors answered inside them, and a session on every request.
+    let sessions = Sessions(store: store, clock: site.clock, baseURLIsHTTPS: site.baseURL.hasPrefix("https://"))
+    let admin = router.group()
+        .add(middleware: AdminHeadersMiddleware())
+        .add(middleware: ErrorMiddleware(pages: pages))
+        .add(middleware: SessionMiddleware(sessions: sessions, openPaths: AuthController.openPaths))
+    AuthController(store: store, pages: pages, sessions: sessions, throttle: LoginThrottle(), clock: site.clock).addRoutes(to: admin)
+    EditorController(store: store, pages: pages, writer: PostWriter(store: store, clock: site.clock), clock: site.clock).addRoutes(to: admin)
+    MediaController(store: store, pages: pages, uploadLimit: uploadLimit, clock: site.clock).addRoutes(to: admin)
     router.refuseOtherMethods(at: publicPages.paths + api.paths + feeds.paths + search.paths + sitemap.paths + operations.paths)
     return router
 }

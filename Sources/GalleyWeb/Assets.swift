@@ -18,7 +18,7 @@ struct Assets: Sendable {
     init(directory: URL) throws {
         var byName: [String: StoredResponse] = [:]
         var fingerprinted: [String: String] = [:]
-        let types = ["css": "text/css; charset=utf-8", "svg": "image/svg+xml"]
+        let types = ["css": "text/css; charset=utf-8", "svg": "image/svg+xml", "js": "text/javascript; charset=utf-8"]
         for file in try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil) {
             guard let type = types[file.pathExtension] else { continue }
             let data = try Data(contentsOf: file)

@@ -54,7 +54,10 @@ struct Failure: Sendable {
     init(_ error: any Error, path: String) {
         switch error {
         case let error as GalleyError:
-            self.init(status: .init(code: error.status), code: error.code.rawValue, message: error.message)
+            self.init(
+                status: .init(code: error.status), code: error.code.rawValue, message: error.message,
+                headers: error.retryAfter.map { [.retryAfter: String($0)] } ?? [:]
+            )
         case let error as MethodNotAllowed:
             self.init(
                 status: .methodNotAllowed, code: GalleyError.Code.methodNotAllowed.rawValue,

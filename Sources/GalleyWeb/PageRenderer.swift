@@ -107,7 +107,34 @@ struct PageRenderer: Sendable {
     }
 
     /// Every template a page uses, checked at startup so that rendering cannot miss one later.
-    static let templates = ["layout", "index", "post", "tag", "tags", "archive", "search", "error", "post-list", "pagination"]
+    static let templates = [
+        "layout", "index", "post", "tag", "tags", "archive", "search", "error", "post-list", "pagination",
+        "admin-layout", "admin-login", "admin-setup", "admin-code", "admin-posts", "admin-editor", "admin-conflict",
+        "admin-revisions", "admin-media", "admin-account",
+    ]
+
+    /// An admin page in the admin's layout, with the session's CSRF token in its forms and the
+    /// admin's security headers.
+    func renderAdmin(_ page: some AdminView, context: AppRequestContext, status: HTTPResponse.Status = .ok) throws -> Response {
+        var page = page
+        page.csrf = context.session?.csrfToken ?? ""
+        let body = try renderTemplate(type(of: page).template, page)
+        let signedIn = context.user.flatMap { user in
+            context.session.map { session in
+                session.awaitingSecondFactor ? nil : AdminLayout.SignedIn(name: user.name, csrf: session.csrfToken, isAdmin: user.mayManageSite)
+            } ?? nil
+        }
+        let layout = AdminLayout(
+            pageTitle: page.title, siteTitle: site.title, stylesheet: assets.path("style.css"),
+            adminStylesheet: assets.path("admin.css"), script: assets.path("admin.js"), favicon: assets.path("favicon.svg"),
+            signedIn: signedIn, body: body
+        )
+        return Response(
+            status: status,
+            headers: AdminHeaders.fields(contentType: "text/html; charset=utf-8"),
+            body: .init(byteBuffer: ByteBuffer(string: try renderTemplate("admin-layout", layout)))
+        )
+    }
 
     /// The themed error page. Its templates were checked at startup, so the plain fallback is
     /// only a last line of defence: what failures end in must not fail itself.

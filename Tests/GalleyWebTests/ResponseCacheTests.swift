@@ -215,6 +215,8 @@ final class MovableClock: Sendable {
     var now: Date { time.withLock { $0 } }
 
     func set(_ date: Date) { time.withLock { $0 = date } }
+
+    func advance(by seconds: TimeInterval) { time.withLock { $0.addTimeInterval(seconds) } }
 }
 
 /// The cache itself: budget, recency, generations.

@@ -29,6 +29,10 @@ struct PublicController: Sendable {
         let slug = try PathSlug.require("slug", in: context, notFound: "no post at \(request.uri.path)")
         let now = site.clock()
         guard let post = try await store.publishedPost(slug: slug, at: now) else {
+            // A post whose slug changed keeps its old address working.
+            if let moved = try await store.redirect(from: slug), try await store.publishedPost(slug: moved, at: now) != nil {
+                return .redirect(to: SitePath.post(moved), type: .permanent)
+            }
             throw GalleyError.notFound("no post at \(request.uri.path)")
         }
         async let adjacent = store.adjacentPosts(to: post, at: now)

@@ -1,0 +1,41 @@
+import HTTPTypes
+import Hummingbird
+
+extension HTTPField.Name {
+    static let contentSecurityPolicy = Self("Content-Security-Policy")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+    static let xFrameOptions = Self("X-Frame-Options")!
+}
+
+/// The headers of every admin response: no script but the admin's own file, no framing, no
+/// referrer leaving the site, nothing cached.
+enum AdminHeaders {
+    static let contentSecurityPolicy = [
+        "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
+        "font-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
+    ].joined(separator: "; ")
+
+    static func fields(contentType: String) -> HTTPFields {
+        [
+            .contentType: contentType,
+            .cacheControl: "no-store",
+            .contentSecurityPolicy: contentSecurityPolicy,
+            .xFrameOptions: "DENY",
+            .referrerPolicy: "same-origin",
+            .xContentTypeOptions: "nosniff",
+        ]
+    }
+}
+
+/// Adds the admin's headers to whatever an admin route answers (redirects, JSON, errors).
+struct AdminHeadersMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        for field in AdminHeaders.fields(contentType: "") where field.name != .contentType && response.headers[field.name] == nil {
+            response.headers.append(field)
+        }
+        return response
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import GalleyCore
+import Hummingbird
+
+/// The fields of an `application/x-www-form-urlencoded` body.
+struct Form: Sendable {
+    /// A post's source can be long; nothing an author types comes near this.
+    static let maximumBytes = 4 << 20
+
+    private(set) var fields: [String: String] = [:]
+
+    init(_ fields: [String: String]) {
+        self.fields = fields
+    }
+
+    init(encoded text: String) {
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]) else { continue }
+            fields[name] = parts.count > 1 ? Self.decode(parts[1]) ?? "" : ""
+        }
+    }
+
+    /// Reads the request's form, keeping the body on the request for whoever reads it next.
+    static func read(_ request: inout Request) async throws -> Form {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+            throw GalleyError(.invalidInput, "send this form as application/x-www-form-urlencoded")
+        }
+        let body = try await request.collectBody(upTo: maximumBytes)
+        return Form(encoded: String(buffer: body))
+    }
+
+    subscript(_ name: String) -> String? { fields[name] }
+
+    /// The field, with line endings made `\n` (browsers send `\r\n` from a textarea).
+    func text(_ name: String) -> String {
+        (fields[name] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+    }
+
+    private static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}
