@@ -1,4 +1,5 @@
 import Foundation
+import GalleyCore
 import Logging
 
 /// Reads each setting from its command-line option, else its environment variable, else its
@@ -53,12 +54,7 @@ enum Parse {
 
     /// An absolute http(s) URL with a host and no query or fragment, kept without a trailing slash.
     static func baseURL(_ text: String) -> String? {
-        guard let components = URLComponents(string: text),
-              let scheme = components.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = components.host, !host.isEmpty,
-              components.query == nil, components.fragment == nil
-        else { return nil }
-        return text.hasSuffix("/") ? String(text.dropLast()) : text
+        SiteSettings.parseBaseURL(text)
     }
 
     static func cacheSize(_ text: String) -> Int? {

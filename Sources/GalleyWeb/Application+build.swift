@@ -45,11 +45,18 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let watcher = SiteWatcher(store: store, clock: configuration.site.clock, pollInterval: configuration.pollInterval)
+    let site = configuration.site
+    let watcher = SiteWatcher(store: store, clock: site.clock, pollInterval: configuration.pollInterval) { [logger] in
+        do {
+            try await site.reload(from: store)
+        } catch {
+            logger.error("could not read the site's settings", metadata: ["error": "\(error)"])
+        }
+    }
     let cache = ResponseCache(budget: configuration.cacheBudget)
     let metrics = SiteMetrics(cache: cache, databaseConnections: store.connectionCounts)
     let router = try await buildRouter(
-        site: configuration.site, store: store, cache: cache, watcher: watcher, proxies: configuration.trustedProxies,
+        site: site, store: store, cache: cache, watcher: watcher, proxies: configuration.trustedProxies,
         metrics: metrics, metricsAccess: configuration.metricsAccess, uploadLimit: configuration.uploadLimit
     )
     let serverName = "Galley"
@@ -89,6 +96,12 @@ func buildRouter(
     guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
         throw GalleyError(.unavailable, "the theme's resources are missing beside the galley binary")
     }
+    do {
+        try await site.reload(from: store)
+    } catch {
+        // The database may come back later; until then the site shows its startup settings.
+        Logger(label: "galley").error("could not read the site's settings", metadata: ["error": "\(error)"])
+    }
     let pages = try await PageRenderer(site: site, resources: resources)
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Middleware applies only to routes registered after it: these two come first.
@@ -113,13 +126,14 @@ func buildRouter(
     PublicMediaController(store: store).addRoutes(to: router)
 
     // The admin: its own headers, errors answered inside them, and a session on every request.
-    let sessions = Sessions(store: store, clock: site.clock, baseURLIsHTTPS: site.baseURL.hasPrefix("https://"))
+    let sessions = Sessions(store: store, site: site)
     let admin = router.group()
         .add(middleware: AdminHeadersMiddleware())
         .add(middleware: ErrorMiddleware(pages: pages))
         .add(middleware: SessionMiddleware(sessions: sessions, openPaths: AuthController.openPaths))
     AuthController(store: store, pages: pages, sessions: sessions, throttle: LoginThrottle(), clock: site.clock).addRoutes(to: admin)
     EditorController(store: store, pages: pages, writer: PostWriter(store: store, clock: site.clock), clock: site.clock).addRoutes(to: admin)
+    SettingsController(store: store, pages: pages).addRoutes(to: admin)
     MediaController(store: store, pages: pages, uploadLimit: uploadLimit, clock: site.clock).addRoutes(to: admin)
     router.refuseOtherMethods(at: publicPages.paths + api.paths + feeds.paths + search.paths + sitemap.paths + operations.paths)
     return router

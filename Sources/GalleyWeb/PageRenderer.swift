@@ -61,7 +61,7 @@ struct PageRenderer: Sendable {
     let site: SiteConfiguration
     let assets: Assets
     /// The site's feeds, advertised on every page.
-    let siteFeeds: [FeedLink]
+    var siteFeeds: [FeedLink] { FeedLink.all(title: site.title, path: SitePath.feed, site: site) }
 
     init(site: SiteConfiguration, resources: URL) async throws {
         self.library = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
@@ -70,7 +70,6 @@ struct PageRenderer: Sendable {
         }
         self.assets = try Assets(directory: resources.appendingPathComponent("assets"))
         self.site = site
-        self.siteFeeds = FeedLink.all(title: site.title, path: SitePath.feed, site: site)
     }
 
     func render(_ page: some PageView, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -110,7 +109,7 @@ struct PageRenderer: Sendable {
     static let templates = [
         "layout", "index", "post", "tag", "tags", "archive", "search", "error", "post-list", "pagination",
         "admin-layout", "admin-login", "admin-setup", "admin-code", "admin-posts", "admin-editor", "admin-conflict",
-        "admin-revisions", "admin-media", "admin-account",
+        "admin-revisions", "admin-media", "admin-account", "admin-settings",
     ]
 
     /// An admin page in the admin's layout, with the session's CSRF token in its forms and the

@@ -405,3 +405,34 @@ extension DateFormatter {
         return formatter
     }
 }
+
+@Suite struct SettingsTests {
+    @Test func adminsChangeTheSiteAndEveryPageShowsItAtOnce() async throws {
+        let blog = AdminBlog()
+        try await blog.user("ada@example.com")
+        try await blog.user("eve@example.com", role: .editor)
+        try await blog.test { browser in
+            #expect(try await browser.get("/").body.contains("<title>Admin Blog</title>"), "cached before the change")
+            try await browser.signIn("eve@example.com")
+            #expect(try await browser.get("/admin/settings").status == .forbidden)
+            try await browser.signIn("ada@example.com")
+            let form = try await browser.get("/admin/settings")
+            #expect(form.body.contains(#"value="https://blog.example.com""#))
+            func save(_ url: String, perPage: String = "5") async throws -> Browser.Page {
+                try await browser.post("/admin/settings", [
+                    ("_csrf", form.csrf), ("title", "Renamed"), ("description", "New words."), ("author", "Ada"),
+                    ("base_url", url), ("posts_per_page", perPage),
+                ])
+            }
+            let bad = try await save("ftp://example.com")
+            #expect(bad.status == .badRequest)
+            #expect(bad.body.contains(#"value="ftp://example.com""#), "what was typed comes back")
+            #expect(try await save("https://example.org", perPage: "0").status == .badRequest)
+            #expect(try await save("https://example.org/").status == .seeOther)
+            let home = try await browser.get("/")
+            #expect(home.body.contains("<title>Renamed</title>"))
+            #expect(home.body.contains(#"<link rel="canonical" href="https://example.org/">"#))
+            #expect(try await SiteSettings.load(from: blog.store)?.postsPerPage == 5)
+        }
+    }
+}

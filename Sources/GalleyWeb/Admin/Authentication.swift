@@ -18,9 +18,8 @@ struct Sessions: Sendable {
     static let touchInterval: TimeInterval = 60
 
     let store: any Store
-    let clock: @Sendable () -> Date
-    /// The site's own scheme when it names one; a trusted proxy's `X-Forwarded-Proto` otherwise.
-    let baseURLIsHTTPS: Bool
+    let site: SiteConfiguration
+    var clock: @Sendable () -> Date { site.clock }
 
     /// Starts a session for `user` (always a new token, so a token planted before sign-in is
     /// useless after it) and returns the cookie that carries it.
@@ -55,7 +54,8 @@ struct Sessions: Sendable {
     func cookie(_ name: String, _ value: String, maxAge: Int, context: AppRequestContext) -> Cookie {
         Cookie(
             name: name, value: value, maxAge: maxAge, path: "/",
-            secure: baseURLIsHTTPS || context.scheme == "https", httpOnly: true, sameSite: .lax
+            // The site's own scheme when it names https; a trusted proxy's X-Forwarded-Proto otherwise.
+            secure: site.baseURL.hasPrefix("https://") || context.scheme == "https", httpOnly: true, sameSite: .lax
         )
     }
 

@@ -25,12 +25,19 @@ final class SiteWatcher: Service, Sendable {
     let store: any Store
     let clock: @Sendable () -> Date
     let pollInterval: Duration
+    /// Called by the poll when the site revision moved since it was last called: settings saved
+    /// by another replica are read again there.
+    let onNewRevision: @Sendable () async -> Void
     private let known = Mutex<Known?>(nil)
 
-    init(store: any Store, clock: @escaping @Sendable () -> Date, pollInterval: Duration = .seconds(1)) {
+    init(
+        store: any Store, clock: @escaping @Sendable () -> Date, pollInterval: Duration = .seconds(1),
+        onNewRevision: @escaping @Sendable () async -> Void = {}
+    ) {
         self.store = store
         self.clock = clock
         self.pollInterval = pollInterval
+        self.onNewRevision = onNewRevision
     }
 
     /// The current generation; `nil` when it cannot be known (the database is down), and then
@@ -73,9 +80,12 @@ final class SiteWatcher: Service, Sendable {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
+                var announced: Int64?
                 while true {
                     try await Task.sleep(for: self.pollInterval)
-                    _ = try? await self.refresh()
+                    guard let revision = try? await self.refresh().revision else { continue }
+                    if announced != nil, announced != revision { await self.onNewRevision() }
+                    announced = revision
                 }
             }
         } catch is CancellationError {
