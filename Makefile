@@ -19,6 +19,7 @@ test: deps
 	$(SWIFT) test --skip-build
 	scripts/check-feeds.sh
 	scripts/check-deploy.sh
+	scripts/check-browser.sh
 
 # Headless Chromium pictures of the theme, for the README (docs/screenshots/).
 screenshots: build

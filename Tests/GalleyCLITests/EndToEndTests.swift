@@ -61,6 +61,38 @@ import Testing
         #expect(server.log.contains("hb.request.id=e2e-trace-0001"), "the log line carries the request id")
     }
 
+    /// A new site prints a one-time link for its first admin; `galley user` manages the rest,
+    /// reading passwords from standard input, never from arguments.
+    @Test func theFirstAdminLinkAndTheUserCommands() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("galley-e2e-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let first = try Galley.serve(data: data)
+        let printed = (try? String(contentsOf: first.stdout, encoding: .utf8)) ?? ""
+        let link = try #require(printed.firstMatch(of: /first admin within an hour: (http:\/\/\S+\/admin\/setup\?token=[A-Za-z0-9_-]{43})/))
+        #expect(try await HTTP.get(String(link.1)).status == 200)
+        #expect(first.stop() == 0)
+
+        let user = ["user", "add", "--data", data.path, "--email", "Eve@Example.com", "--name", "Eve", "--role", "editor"]
+        let short = try Galley.run(user, input: "too short\n")
+        #expect(short.status != 0)
+        #expect(short.errors.contains("at least 10 characters"))
+        let added = try Galley.run(user, input: "a long enough password\n")
+        #expect(added.status == 0, "\(added.errors)")
+        #expect(added.output.contains("Added eve@example.com (editor)"))
+        let again = try Galley.run(user, input: "a long enough password\n")
+        #expect(again.status != 0)
+        #expect(again.errors.contains("exists already"))
+        #expect(try Galley.run(["user", "passwd", "--data", data.path, "--email", "eve@example.com"], input: "another long password\n").status == 0)
+        #expect(try Galley.run(["user", "disable", "--data", data.path, "--email", "eve@example.com"]).status == 0)
+        let list = try Galley.run(["user", "list", "--data", data.path])
+        #expect(list.output.contains("eve@example.com\teditor\tEve\tdisabled"))
+
+        let second = try Galley.serve(data: data)
+        defer { second.stop() }
+        let printedAgain = (try? String(contentsOf: second.stdout, encoding: .utf8)) ?? ""
+        #expect(!printedAgain.contains("/admin/setup"), "no link once someone can sign in")
+    }
+
     @Test func aFreshDataFolderGetsTheWelcomePost() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("galley-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
@@ -151,7 +183,7 @@ enum Galley {
     }
 
     /// Runs a command to completion.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = try executable
         process.arguments = arguments
@@ -160,7 +192,11 @@ enum Galley {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

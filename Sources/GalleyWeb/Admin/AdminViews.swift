@@ -330,7 +330,10 @@ struct RevisionsPage: AdminView {
         }
         let byNumber = Dictionary(revisions.map { ($0.number, $0) }, uniquingKeysWith: { $1 })
         let toNumber = to ?? revisions.last?.number
-        let fromNumber = from ?? toNumber.map { $0 - 1 }
+        // By default, against the save before: autosaves between two saves are steps of typing.
+        let fromNumber = from ?? toNumber.flatMap { to in
+            revisions.last { $0.number < to && $0.kind == .save }?.number ?? (to > 1 ? to - 1 : nil)
+        }
         if let toNumber, let fromNumber, let old = byNumber[fromNumber], let new = byNumber[toNumber] {
             let lines = DiffLine.lines(from: old.source, to: new.source)
             comparison = Comparison(

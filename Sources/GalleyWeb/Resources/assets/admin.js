@@ -136,6 +136,13 @@
         version.value = String(body.version);
         slug.value = body.slug;
         history.replaceState(null, "", body.edit_url);
+        const heading = document.querySelector("h1");
+        if (heading) heading.textContent = "Edit “" + title.value.trim() + "”";
+        const state = document.querySelector(".admin-links .state");
+        if (state) {
+          state.textContent = "draft";
+          state.className = "state state-draft";
+        }
         keepLocally();
       }
       status("Draft kept on the server at " + body.saved_at + ".");
