@@ -9,6 +9,7 @@ substituted, nothing else), checks what a reader and an operator rely on, and st
 """
 
 import http.client
+import json
 import re
 import shutil
 import signal
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 from harness import Checks, free_port, stop, wait_for_port
 
@@ -46,7 +48,31 @@ def request(port, path, method="GET", headers=None, body=None, secure=True, cont
     response = connection.getresponse()
     data = response.read()
     connection.close()
-    return response.status, {name.lower(): value for name, value in response.getheaders()}, data
+    headers = {}
+    for name, value in response.getheaders():
+        name = name.lower()
+        headers[name] = headers[name] + "\n" + value if name == "set-cookie" and name in headers else value
+    return response.status, headers, data
+
+
+def cookie(headers, name):
+    """The whole Set-Cookie line for `name`, or ''."""
+    return next((line for line in headers.get("set-cookie", "").split("\n") if line.startswith(name + "=")), "")
+
+
+def cookie_value(headers, name):
+    return cookie(headers, name).split(";")[0].partition("=")[2]
+
+
+def form_field(body, name):
+    match = re.search(rf'name="{name}" value="([^"]*)"', body.decode())
+    return match.group(1) if match else ""
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cfc0f01f0005000100ff89993d1d0000000049454e44ae426082"
+)
 
 
 def main():
@@ -72,7 +98,7 @@ def main():
         galley_log = open(work / "galley.log", "wb")
         galley = subprocess.Popen(
             [str(galley_binary), "serve", "--port", "0", "--data", str(work / "data"), "--base-url", f"https://{HOST}",
-             "--trusted-proxy", "127.0.0.1", "--log-level", "info"],
+             "--trusted-proxy", "127.0.0.1", "--log-level", "info", "--upload-limit", "1"],
             stdout=subprocess.PIPE, stderr=galley_log,
         )
         line = galley.stdout.readline().decode()
@@ -80,6 +106,9 @@ def main():
         if not match:
             sys.exit(f"galley did not start: {line!r}")
         galley_port = int(match.group(1))
+        setup = re.search(r"https://[^/]+(/admin/setup\?token=\S+)", galley.stdout.readline().decode())
+        if not setup:
+            sys.exit("galley printed no setup link for its first admin")
 
         http_port, https_port = free_port(), free_port()
         site = (ROOT / "deploy" / "nginx" / "galley.conf").read_text()
@@ -157,6 +186,38 @@ http {{
         status, _, _ = request(https_port, "/admin/media", method="POST", body=b"x" * (11 * 1024 * 1024),
                                headers={"Content-Type": "application/octet-stream"})
         check(status == 413, f"a body over client_max_body_size gets 413, got {status}")
+
+        # The first admin through the printed link, then a sign-in over HTTPS: Secure cookies.
+        form_headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        status, headers, body = request(https_port, setup.group(1))
+        check(status == 200 and "Secure" in cookie(headers, "galley_form"), f"the setup form over HTTPS, its form cookie Secure: {status}")
+        fields = {"_csrf": form_field(body, "_csrf"), "token": form_field(body, "token"), "email": "ada@example.com",
+                  "name": "Ada", "password": "correct horse battery", "password2": "correct horse battery"}
+        status, headers, _ = request(https_port, "/admin/setup", "POST", body=urlencode(fields),
+                                     headers={**form_headers, "Cookie": f"galley_form={cookie_value(headers, 'galley_form')}"})
+        check(status == 303, f"the setup link creates the first admin: {status}")
+        status, headers, body = request(https_port, "/admin/login")
+        fields = {"_csrf": form_field(body, "_csrf"), "email": "ada@example.com", "password": "correct horse battery", "next": "/admin"}
+        status, headers, _ = request(https_port, "/admin/login", "POST", body=urlencode(fields),
+                                     headers={**form_headers, "Cookie": f"galley_form={cookie_value(headers, 'galley_form')}"})
+        session = cookie(headers, "galley_session")
+        check(status == 303 and "Secure" in session and "HttpOnly" in session and "SameSite=Lax" in session,
+              f"a sign-in over HTTPS sets a Secure, HttpOnly, SameSite=Lax session cookie: {status} {session!r}")
+        signed_in = {"Cookie": f"galley_session={cookie_value(headers, 'galley_session')}"}
+        status, headers, body = request(https_port, "/admin/posts/new", headers=signed_in)
+        check(status == 200 and "frame-ancestors 'none'" in headers.get("content-security-policy", ""), f"the editor over HTTPS, with its CSP: {status}")
+        upload = {**signed_in, "X-CSRF-Token": form_field(body, "_csrf"), "Content-Type": "image/png", "X-File-Name": "dot.png",
+                  "Accept": "application/json"}
+
+        # Under nginx's limit but over galley's own (--upload-limit 1): galley's clear 413.
+        status, headers, body = request(https_port, "/admin/media", "POST", headers=upload, body=PNG + bytes(2 * 1024 * 1024))
+        check(status == 413 and b'"code":"payload_too_large"' in body, f"an upload over galley's limit gets its own 413: {status} {body[:120]!r}")
+        status, headers, body = request(https_port, "/admin/media", "POST", headers=upload, body=PNG)
+        path = json.loads(body).get("path", "") if status == 201 else ""
+        check(status == 201 and path.startswith("/media/"), f"an image upload through nginx: {status}")
+        status, headers, body = request(https_port, path or "/media/none.png")
+        check(status == 200 and body == PNG and headers.get("x-content-type-options") == "nosniff",
+              f"the image is served back, nosniff: {status} {headers.get('x-content-type-options')}")
 
         # The client's address comes from nginx's X-Forwarded-For, because nginx is trusted; on the
         # second request the page comes from the cache's fast path, which must see it too.

@@ -17,7 +17,7 @@
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf() },
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf(), Accept: "application/json, text/html" },
       body: new URLSearchParams(fields),
     });
 
@@ -31,6 +31,7 @@
           "Content-Type": file.type || "application/octet-stream",
           "X-File-Name": encodeURIComponent(file.name || "image"),
           "X-CSRF-Token": csrf(),
+          Accept: "application/json",
         },
         body: file,
       });
