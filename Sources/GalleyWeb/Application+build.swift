@@ -134,6 +134,7 @@ func buildRouter(
     AuthController(store: store, pages: pages, sessions: sessions, throttle: LoginThrottle(), clock: site.clock).addRoutes(to: admin)
     EditorController(store: store, pages: pages, writer: PostWriter(store: store, clock: site.clock), clock: site.clock).addRoutes(to: admin)
     SettingsController(store: store, pages: pages).addRoutes(to: admin)
+    UsersController(store: store, pages: pages, clock: site.clock).addRoutes(to: admin)
     MediaController(store: store, pages: pages, uploadLimit: uploadLimit, clock: site.clock).addRoutes(to: admin)
     router.refuseOtherMethods(at: publicPages.paths + api.paths + feeds.paths + search.paths + sitemap.paths + operations.paths)
     return router

@@ -109,7 +109,7 @@ struct PageRenderer: Sendable {
     static let templates = [
         "layout", "index", "post", "tag", "tags", "archive", "search", "error", "post-list", "pagination",
         "admin-layout", "admin-login", "admin-setup", "admin-code", "admin-posts", "admin-editor", "admin-conflict",
-        "admin-revisions", "admin-media", "admin-account", "admin-settings",
+        "admin-revisions", "admin-media", "admin-account", "admin-settings", "admin-users",
     ]
 
     /// An admin page in the admin's layout, with the session's CSRF token in its forms and the

@@ -436,3 +436,28 @@ extension DateFormatter {
         }
     }
 }
+
+@Suite struct UsersPageTests {
+    @Test func adminsAddAndDisableUsersAndNobodyElseCan() async throws {
+        let blog = AdminBlog()
+        try await blog.user("ada@example.com")
+        try await blog.test { browser in
+            try await browser.signIn("ada@example.com")
+            let page = try await browser.get("/admin/users")
+            let add = [("_csrf", page.csrf), ("email", "bob@example.com"), ("name", "Bob"), ("role", "author"), ("password", AdminBlog.password)]
+            #expect(try await browser.post("/admin/users", add).status == .seeOther)
+            #expect(try await browser.post("/admin/users", add).status == .conflict, "an email is one account")
+            let bob = try #require(await blog.store.user(email: "bob@example.com"))
+            #expect(bob.role == .author && bob.passwordHash.hasPrefix("$2b$12$"), "bcrypt at cost 12")
+            let ada = try #require(await blog.store.user(email: "ada@example.com"))
+            #expect(try await browser.post("/admin/users/\(ada.id)/disable", [("_csrf", page.csrf)]).status == .conflict)
+
+            let bobBrowser = Browser(client: browser.client)
+            #expect(try await bobBrowser.signIn("bob@example.com").status == .seeOther)
+            #expect(try await bobBrowser.get("/admin/users").status == .forbidden)
+            #expect(try await browser.post("/admin/users/\(bob.id)/disable", [("_csrf", page.csrf)]).status == .seeOther)
+            #expect(try await bobBrowser.get("/admin").status == .seeOther, "disabling ends the sessions")
+            #expect(try await bobBrowser.signIn("bob@example.com").status == .unauthorized)
+        }
+    }
+}

@@ -202,6 +202,9 @@ struct EditorPage: AdminView {
     let revisionsHref: String?
     let viewHref: String?
     let trashAction: String?
+    /// For a post in the trash: bring it back, or delete it for good.
+    let restoreAction: String?
+    let purgeAction: String?
     let state: String
 
     struct Fields {
@@ -242,6 +245,8 @@ struct EditorPage: AdminView {
         revisionsHref = post.map { AdminPath.revisions($0.id) }
         viewHref = post.flatMap { $0.isPublic(at: now) ? SitePath.post($0.slug) : nil }
         trashAction = post.flatMap { $0.trashedAt == nil ? AdminPath.post($0.id) + "/trash" : nil }
+        restoreAction = post.flatMap { $0.trashedAt != nil ? AdminPath.post($0.id) + "/restore" : nil }
+        purgeAction = post.flatMap { $0.trashedAt != nil ? AdminPath.post($0.id) + "/purge" : nil }
         state = post.map { $0.listing.state(at: now) } ?? "new"
     }
 }
@@ -298,6 +303,15 @@ struct RevisionsPage: AdminView {
     let editHref: String
     let rows: [Row]
     let comparison: Comparison?
+    /// The revision numbers, newest first, for the form that compares any two.
+    let choices: [Choice]
+    let comparePath: String
+
+    struct Choice {
+        let number: String
+        let fromSelected: Bool
+        let toSelected: Bool
+    }
 
     struct Row {
         let number: String
@@ -343,6 +357,10 @@ struct RevisionsPage: AdminView {
             )
         } else {
             comparison = nil
+        }
+        comparePath = AdminPath.revisions(post.id)
+        choices = revisions.reversed().map { revision in
+            Choice(number: String(revision.number), fromSelected: revision.number == fromNumber, toSelected: revision.number == toNumber)
         }
     }
 }
