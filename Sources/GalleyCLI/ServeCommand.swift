@@ -62,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// Everything `serve` was told, validated.
     struct Resolved {
         var web: WebConfiguration
-        var dataFolder: String
+        var database: DataOptions.Database
         var logLevel: Logger.Level
         var logFormat: LogFormat
     }
@@ -84,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         let metricsAllowed = settings.value(metricsAllow, flag: "--metrics-allow", env: "GALLEY_METRICS_ALLOW", default: MetricsAccess.loopback.allowed, expectation: "a comma-separated list of IP addresses or CIDR ranges") { AddressRanges(parsing: $0) }
         let token = settings.value(metricsToken, flag: "--metrics-token", env: "GALLEY_METRICS_TOKEN", default: nil, expectation: "a token of at least 16 characters") { $0.count >= 16 ? $0 : nil }
         let uploadMiB = settings.value(uploadLimit, flag: "--upload-limit", env: "GALLEY_UPLOAD_LIMIT", default: WebConfiguration.defaultUploadLimit >> 20, expectation: "a whole number of MiB from 1 to 1024") { Int($0).flatMap { (1...1024).contains($0) ? $0 : nil } }
-        let folder = dataOptions.folder(&settings)
+        let database = dataOptions.database(&settings)
         try settings.validate()
         return Resolved(
             web: WebConfiguration(
@@ -93,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
                 cacheBudget: cacheMiB << 20, trustedProxies: proxies,
                 metricsAccess: MetricsAccess(allowed: metricsAllowed, token: token), uploadLimit: uploadMiB << 20
             ),
-            dataFolder: folder,
+            database: database,
             logLevel: level,
             logFormat: format
         )
@@ -104,10 +104,10 @@ struct ServeCommand: AsyncParsableCommand {
         Logs.bootstrap(level: resolved.logLevel, format: resolved.logFormat)
         let logger = Logger(label: "galley")
 
-        let (store, applied) = try await DataOptions.openStore(folder: resolved.dataFolder, logger: logger)
+        let (store, applied) = try await DataOptions.openStore(resolved.database, logger: logger)
         do {
             if !applied.isEmpty {
-                logger.notice("applied migrations", metadata: ["versions": "\(applied)", "database": "\(store.path)"])
+                logger.notice("applied migrations", metadata: ["versions": "\(applied)", "database": "\(store.location)"])
             }
             if applied.contains(1) {
                 let welcome = try await PostWriter(store: store).save(WelcomePost.draft(at: Date()))
@@ -120,7 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
             let setupPath = try await FirstRunSetup.issue(store: store, at: Date())
             let app = try await buildApplication(configuration: resolved.web, store: store, logger: logger) { port in
                 let shown = resolved.web.site.baseURL.hasSuffix(":0") ? "http://\(resolved.web.host):\(port)" : resolved.web.site.baseURL
-                var lines = "Galley is serving \(shown) (listening on \(resolved.web.host):\(port), data in \(resolved.dataFolder))\n"
+                var lines = "Galley is serving \(shown) (listening on \(resolved.web.host):\(port), data in \(store.location))\n"
                 if let setupPath {
                     lines += "No one can sign in yet. Create the first admin within an hour: \(shown)\(setupPath)\n"
                 }

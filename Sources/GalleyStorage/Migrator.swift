@@ -6,23 +6,25 @@ import SQLKit
 /// with its row in `schema_migrations`, so a failed migration leaves no trace.
 struct Migrator {
     let database: any SQLDatabase
+    let dialect: SQLDialect
 
     func migrate(_ migrations: [Migration] = Migrations.all) async throws -> [Int] {
         try await database.raw("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY,
+                version BIGINT PRIMARY KEY,
                 name TEXT NOT NULL,
-                applied_at INTEGER NOT NULL
+                applied_at BIGINT NOT NULL
             )
             """).run()
-        let applied = Set(try await database.raw("SELECT version FROM schema_migrations").all().map {
-            try $0.decode(column: "version", as: Int.self)
-        })
+        var applied: Set<Int> = []
+        for row in try await database.raw("SELECT version FROM schema_migrations").all() {
+            applied.insert(try row.decode(column: "version", as: Int.self))
+        }
         var newlyApplied: [Int] = []
         for migration in migrations where !applied.contains(migration.version) {
-            try await database.raw("BEGIN IMMEDIATE").run()
+            try await database.raw(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {
-                for statement in migration.sqlite {
+                for statement in migration.statements(dialect) {
                     try await database.raw(SQLQueryString(statement)).run()
                 }
                 try await database.raw("""

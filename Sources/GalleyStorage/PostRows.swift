@@ -84,7 +84,7 @@ enum PostRows {
     }
 
     /// Inserts or updates the row and its tags; returns the post's id.
-    static func write(_ post: Post, isNew: Bool, in db: any SQLDatabase) async throws -> Int64 {
+    static func write(_ post: Post, isNew: Bool, dialect: SQLDialect, in db: any SQLDatabase) async throws -> Int64 {
         let toc = String(decoding: try JSONEncoder().encode(post.rendered.tableOfContents), as: UTF8.self)
         let values: SQLQueryString = """
             \(bind: post.title), \(bind: post.summary), \(bind: post.excerpt), \(bind: post.source),
@@ -117,12 +117,30 @@ enum PostRows {
                 VALUES (\(bind: id), \(bind: tag.slug.rawValue), \(bind: tag.name), \(bind: position))
                 """).run()
         }
-        try await db.raw("DELETE FROM posts_fts WHERE rowid = \(bind: id)").run()
-        try await db.raw("""
-            INSERT INTO posts_fts (rowid, title, tags, body)
-            VALUES (\(bind: id), \(bind: post.title), \(bind: post.tags.map(\.name).joined(separator: " ")), \(bind: post.rendered.plainText))
-            """).run()
+        try await index(id: id, title: post.title, tags: post.tags, body: post.rendered.plainText, dialect: dialect, in: db)
         return id
+    }
+
+    /// Puts a post's words in the full-text index: FTS5's table, or PostgreSQL's `search` column
+    /// built from the same text with its accents folded (as FTS5's tokenizer does).
+    static func index(id: Int64, title: String, tags: [Tag], body: String, dialect: SQLDialect, in db: any SQLDatabase) async throws {
+        let tagText = tags.map(\.name).joined(separator: " ")
+        switch dialect {
+        case .sqlite:
+            try await db.raw("DELETE FROM posts_fts WHERE rowid = \(bind: id)").run()
+            try await db.raw("""
+                INSERT INTO posts_fts (rowid, title, tags, body)
+                VALUES (\(bind: id), \(bind: title), \(bind: tagText), \(bind: body))
+                """).run()
+        case .postgres:
+            try await db.raw("""
+                UPDATE posts SET search =
+                    setweight(to_tsvector('simple', \(bind: SearchText.fold(title))), 'A')
+                    || setweight(to_tsvector('simple', \(bind: SearchText.fold(tagText))), 'B')
+                    || setweight(to_tsvector('simple', \(bind: SearchText.fold(body))), 'C')
+                WHERE id = \(bind: id)
+                """).run()
+        }
     }
 
     static func tags(of ids: [Int64], in db: any SQLDatabase) async throws -> [Int64: [Tag]] {

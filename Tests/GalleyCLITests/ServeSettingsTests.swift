@@ -9,7 +9,7 @@ import Testing
         #expect(resolved.web.host == "127.0.0.1")
         #expect(resolved.web.port == 8080)
         #expect(resolved.web.site.baseURL == "http://127.0.0.1:8080")
-        #expect(resolved.dataFolder == "./galley-data")
+        #expect(resolved.database == .sqlite(path: "./galley-data/galley.sqlite"))
         #expect(resolved.logLevel == .info)
         #expect(resolved.web.cacheBudget == 16 << 20)
     }
@@ -36,10 +36,30 @@ import Testing
         let resolved = try ServeCommand.parse(["--port", "9100"]).resolve(environment: environment)
         #expect(resolved.web.host == "0.0.0.0")
         #expect(resolved.web.port == 9100)
-        #expect(resolved.dataFolder == "/var/lib/galley")
+        #expect(resolved.database == .sqlite(path: "/var/lib/galley/galley.sqlite"))
         #expect(resolved.web.site.baseURL == "https://blog.example.com")
         #expect(resolved.web.site.title == "Notes")
         #expect(resolved.logLevel == .debug)
+    }
+
+    @Test func aDatabaseURLChoosesPostgreSQLOrAnotherSQLiteFile() throws {
+        let postgres = try ServeCommand.parse(["--database-pool-size", "4"]).resolve(environment: [
+            "GALLEY_DATABASE_URL": "postgres://galley:s%40cret@db.internal:6432/blog?sslmode=require",
+        ])
+        guard case .postgres(let url, let poolSize) = postgres.database else {
+            Issue.record("not PostgreSQL: \(postgres.database)")
+            return
+        }
+        #expect(url.host == "db.internal" && url.port == 6432 && url.database == "blog")
+        #expect(url.username == "galley" && url.password == "s@cret" && url.sslMode == "require")
+        #expect(url.redacted == "postgres://galley:***@db.internal:6432/blog?sslmode=require", "no password in logs")
+        #expect(poolSize == 4)
+        let sqlite = try ServeCommand.parse(["--database-url", "sqlite:///srv/blog.sqlite"]).resolve(environment: [:])
+        #expect(sqlite.database == .sqlite(path: "/srv/blog.sqlite"))
+        for bad in ["mysql://x@y/z", "postgres://host/db", "postgres://u@h/", "postgres://u@h/db?sslmode=maybe", "sqlite://relative"] {
+            #expect(throws: ConfigurationError.self, "\(bad)") { try ServeCommand.parse(["--database-url", bad]).resolve(environment: [:]) }
+        }
+        #expect(throws: ConfigurationError.self) { try ServeCommand.parse(["--database-pool-size", "0"]).resolve(environment: [:]) }
     }
 
     @Test func aHostListeningEverywhereStillLinksToALocalAddress() throws {

@@ -11,7 +11,7 @@ import Testing
     @Test func migrationsAreRecordedAndAppliedOnce() async throws {
         try await TemporaryFolder.with { folder in
             let path = folder.appendingPathComponent("nested/galley.sqlite").path
-            let store = try await SQLiteStore.open(path: path, logger: logger)
+            let store = try await SQLStore.openSQLite(path: path, logger: logger)
             #expect(try await store.migrate() == [1, 2, 3, 4, 5])
             #expect(try await store.migrate() == [])
             try await store.close()
@@ -26,7 +26,7 @@ import Testing
     @Test func databaseRunsInWALModeWithForeignKeysOn() async throws {
         try await TemporaryFolder.with { folder in
             let path = folder.appendingPathComponent("galley.sqlite").path
-            let store = try await SQLiteStore.open(path: path, logger: logger)
+            let store = try await SQLStore.openSQLite(path: path, logger: logger)
             try await store.migrate()
             try await store.close()
             let connection = try await SQLiteConnection.open(storage: .file(path: path))
@@ -35,7 +35,7 @@ import Testing
             try await connection.close()
             // Foreign keys are a per-connection setting: every connection of the store has them on.
             let reopened = try await Self.open(path, logger)
-            for connection in [reopened.writer] + reopened.readers {
+            for connection in try #require(reopened.backend as? SQLiteBackend).connections {
                 let row = try await connection.sql().raw("PRAGMA foreign_keys").first()
                 #expect(try row?.decode(column: "foreign_keys", as: Int.self) == 1)
             }
@@ -48,7 +48,7 @@ import Testing
             let path = folder.appendingPathComponent("galley.sqlite").path
             let writer = PostWriter(store: try await Self.open(path, logger))
             let saved = try await writer.save(.fixture(slug: "kept", tags: ["x"])).post
-            try await (writer.store as? SQLiteStore)?.close()
+            try await (writer.store as? SQLStore)?.close()
 
             let store = try await Self.open(path, logger)
             #expect(try await store.post(slug: Slug("kept")) == saved)
@@ -57,8 +57,8 @@ import Testing
         }
     }
 
-    static func open(_ path: String, _ logger: Logger) async throws -> SQLiteStore {
-        let store = try await SQLiteStore.open(path: path, logger: logger)
+    static func open(_ path: String, _ logger: Logger) async throws -> SQLStore {
+        let store = try await SQLStore.openSQLite(path: path, logger: logger)
         try await store.migrate()
         return store
     }

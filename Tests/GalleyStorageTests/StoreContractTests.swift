@@ -271,7 +271,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
             try await body(MemoryStore())
         case .sqlite:
             try await TemporaryFolder.with { folder in
-                let store = try await SQLiteStore.open(path: folder.appendingPathComponent("galley.sqlite").path, logger: Logger(label: "test"))
+                let store = try await SQLStore.openSQLite(path: folder.appendingPathComponent("galley.sqlite").path, logger: Logger(label: "test"))
                 try await store.migrate()
                 do {
                     try await body(store)

@@ -3,13 +3,14 @@ import GalleyCore
 import GalleyMarkdown
 import SQLKit
 
-extension SQLiteStore {
+extension SQLStore {
     public func post(id: Int64) async throws -> Post? {
-        try await PostRows.post(id: id, in: reader)
+        try await read { db in try await PostRows.post(id: id, in: db) }
     }
 
     public func savePost(_ edit: PostEdit, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult {
-        try await transaction { db in
+        let dialect = self.dialect
+        return try await write { db in
             let existing: Post?
             if let id = edit.id {
                 guard let post = try await PostRows.post(id: id, in: db) else { throw GalleyError.notFound("there is no post \(id)") }
@@ -23,12 +24,12 @@ extension SQLiteStore {
                 throw SavePlan.slugTaken(edit.draft.slug)
             }
             let plan = SavePlan(existing: existing, draft: edit.draft, rendered: rendered, userID: edit.userID, at: now)
-            return try await Self.apply(plan, userID: edit.userID, in: db)
+            return try await Self.apply(plan, userID: edit.userID, dialect: dialect, in: db)
         }
     }
 
     public func autosave(postID: Int64, title: String, source: String, userID: Int64?, at now: Date) async throws -> Revision {
-        try await transaction { db in
+        try await write { db in
             guard try await db.raw("SELECT id FROM posts WHERE id = \(bind: postID)").first() != nil else {
                 throw GalleyError.notFound("there is no post \(postID)")
             }
@@ -64,7 +65,8 @@ extension SQLiteStore {
         if !text.isEmpty {
             // instr over lower(): no LIKE wildcards to escape. SQLite lowers ASCII only; the
             // memory store folds more, so the contract sticks to ASCII titles.
-            conditions.append("instr(lower(title), lower(\(bind: text))) > 0")
+            let position = dialect == .sqlite ? "instr" : "strpos"
+            conditions.append("\(unsafeRaw: position)(lower(title), lower(\(bind: text))) > 0")
         }
         var query: SQLQueryString = "SELECT id, slug, title, status, published_at, updated_at, trashed_at, author_id FROM posts WHERE "
         for (index, condition) in conditions.enumerated() {
@@ -72,7 +74,7 @@ extension SQLiteStore {
             query += condition
         }
         query += " ORDER BY updated_at DESC, id DESC LIMIT \(bind: limit)"
-        let rows = try await reader.raw(query).all()
+        let rows = try await read { [query] db in try await db.raw(query).all() }
         var listings: [PostListing] = []
         listings.reserveCapacity(rows.count)
         for row in rows {
@@ -91,7 +93,7 @@ extension SQLiteStore {
     }
 
     public func setTrashed(postID: Int64, _ trashed: Bool, at now: Date) async throws {
-        try await transaction { db in
+        try await write { db in
             guard let post = try await PostRows.post(id: postID, in: db) else { throw GalleyError.notFound("there is no post \(postID)") }
             guard (post.trashedAt != nil) != trashed else { return }
             if trashed {
@@ -106,20 +108,21 @@ extension SQLiteStore {
     }
 
     public func purgePost(id: Int64) async throws {
-        try await transaction { db in
+        let dialect = self.dialect
+        try await write { db in
             guard let post = try await PostRows.post(id: id, in: db) else { throw GalleyError.notFound("there is no post \(id)") }
             guard post.trashedAt != nil else { throw GalleyError(.conflict, "only a post in the trash can be deleted for good") }
-            try await db.raw("DELETE FROM posts_fts WHERE rowid = \(bind: id)").run()
+            if dialect == .sqlite { try await db.raw("DELETE FROM posts_fts WHERE rowid = \(bind: id)").run() }
             try await db.raw("DELETE FROM posts WHERE id = \(bind: id)").run()
             try await Self.bumpSiteRevision(in: db)
         }
     }
 
     public func redirect(from slug: Slug) async throws -> Slug? {
-        let row = try await reader.raw("""
+        let row = try await read { db in try await db.raw("""
             SELECT posts.slug FROM slug_redirects JOIN posts ON posts.id = slug_redirects.post_id
             WHERE slug_redirects.old_slug = \(bind: slug.rawValue)
-            """).first()
+            """).first() }
         return try row.map { try Slug(try $0.decode(column: "slug", as: String.self)) }
     }
 
@@ -130,7 +133,7 @@ extension SQLiteStore {
     public func createUser(_ user: User) async throws -> User {
         var user = user
         user.email = User.normalizedEmail(user.email)
-        return try await transaction { [user] db in
+        return try await write { [user] db in
             var created = user
             guard try await db.raw("SELECT id FROM users WHERE email = \(bind: user.email)").first() == nil else {
                 throw GalleyError(.conflict, "a user with the email \(user.email) exists already")
@@ -160,7 +163,7 @@ extension SQLiteStore {
     }
 
     private func users(where condition: SQLQueryString) async throws -> [User] {
-        let rows = try await reader.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE \(condition) ORDER BY id").all()
+        let rows = try await read { db in try await db.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE \(condition) ORDER BY id").all() }
         var users: [User] = []
         for row in rows {
             let codes = try row.decode(column: "recovery_codes", as: String.self)
@@ -180,7 +183,7 @@ extension SQLiteStore {
     }
 
     public func updateUser(_ user: User) async throws {
-        try await transaction { db in
+        try await write { db in
             let old = try await db.raw("SELECT password_hash FROM users WHERE id = \(bind: user.id)").first()
             guard let old else { throw GalleyError.notFound("there is no user \(user.id)") }
             try await db.raw("""
@@ -196,7 +199,7 @@ extension SQLiteStore {
     }
 
     public func createSession(_ session: Session) async throws {
-        try await transaction { db in
+        try await write { db in
             try await db.raw("""
                 INSERT INTO sessions (token_hash, user_id, csrf_token, awaiting_second_factor, created_at, last_seen_at)
                 VALUES (\(bind: session.tokenHash), \(bind: session.userID), \(bind: session.csrfToken),
@@ -206,10 +209,10 @@ extension SQLiteStore {
     }
 
     public func session(tokenHash: String) async throws -> Session? {
-        let row = try await reader.raw("""
+        let row = try await read { db in try await db.raw("""
             SELECT token_hash, user_id, csrf_token, awaiting_second_factor, created_at, last_seen_at FROM sessions
             WHERE token_hash = \(bind: tokenHash)
-            """).first()
+            """).first() }
         guard let row else { return nil }
         return Session(
             tokenHash: try row.decode(column: "token_hash", as: String.self),
@@ -222,7 +225,7 @@ extension SQLiteStore {
     }
 
     public func updateSession(_ session: Session) async throws {
-        try await transaction { db in
+        try await write { db in
             try await db.raw("""
                 UPDATE sessions SET awaiting_second_factor = \(bind: session.awaitingSecondFactor),
                     last_seen_at = \(bind: session.lastSeenAt.millisecondsSince1970)
@@ -232,13 +235,13 @@ extension SQLiteStore {
     }
 
     public func deleteSession(tokenHash: String) async throws {
-        try await transaction { db in
+        try await write { db in
             try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
         }
     }
 
     public func deleteSessions(userID: Int64) async throws {
-        try await transaction { db in
+        try await write { db in
             try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: userID)").run()
         }
     }
@@ -246,7 +249,7 @@ extension SQLiteStore {
     // MARK: Media
 
     public func saveMedia(_ media: Media) async throws -> Bool {
-        try await transaction { db in
+        try await write { db in
             let row = try await db.raw("""
                 INSERT INTO media (sha256, kind, bytes, size, original_name, uploaded_by, created_at)
                 VALUES (\(bind: media.sha256), \(bind: media.kind.rawValue), \(bind: Data(media.bytes)), \(bind: media.bytes.count),
@@ -259,9 +262,9 @@ extension SQLiteStore {
     }
 
     public func media(sha256: String) async throws -> Media? {
-        let row = try await reader.raw("""
+        let row = try await read { db in try await db.raw("""
             SELECT sha256, kind, bytes, original_name, uploaded_by, created_at FROM media WHERE sha256 = \(bind: sha256)
-            """).first()
+            """).first() }
         guard let row, let kind = ImageKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
         return Media(
             sha256: try row.decode(column: "sha256", as: String.self),
@@ -274,9 +277,9 @@ extension SQLiteStore {
     }
 
     public func mediaList() async throws -> [MediaInfo] {
-        let rows = try await reader.raw("""
+        let rows = try await read { db in try await db.raw("""
             SELECT sha256, kind, size, original_name, created_at FROM media ORDER BY created_at DESC, sha256 DESC
-            """).all()
+            """).all() }
         var list: [MediaInfo] = []
         for row in rows {
             guard let kind = ImageKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }

@@ -1,0 +1,174 @@
+import Foundation
+import GalleyCore
+import Logging
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import Synchronization
+
+/// PostgreSQL through a pool of connections (postgres-nio's `PostgresClient`), for several
+/// replicas of Galley sharing one database.
+///
+/// Writes serialize on a transaction-scoped advisory lock, across every replica, as SQLite's
+/// single writer does in one process. A database that cannot be reached within
+/// ``operationTimeout`` makes a request fail with 503 instead of hanging.
+final class PostgresBackend: SQLBackend {
+    let dialect = SQLDialect.postgres
+    let location: String
+    let poolSize: Int
+    private let client: PostgresClient
+    private let running: Task<Void, Never>
+    private let inUse = Atomic<Int>(0)
+    private let logger: Logger
+
+    /// How long a statement may wait for a connection and run before the request gives up.
+    static let operationTimeout: Duration = .seconds(5)
+    /// Keys of the advisory locks: one for writes, one for migrations ("GALW", "GALM").
+    static let writeLock: Int64 = 0x4741_4C57
+    static let migrationLock: Int64 = 0x4741_4C4D
+
+    var connectionCounts: [String: Int] { ["in_use": inUse.load(ordering: .relaxed), "maximum": poolSize] }
+
+    init(url: PostgresURL, poolSize: Int, logger: Logger) {
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: url.tls
+        )
+        configuration.options.maximumConnections = poolSize
+        configuration.options.connectTimeout = .seconds(3)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.poolSize = poolSize
+        self.location = url.redacted
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { connection in try await body(connection.sql()) }
+    }
+
+    func write<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            let db = connection.sql()
+            try await db.raw("BEGIN").run()
+            do {
+                try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.writeLock))").run()
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                do {
+                    try await db.raw("ROLLBACK").run()
+                } catch let rollback {
+                    // A broken connection cannot roll back; the server does when it notices.
+                    self.logger.warning("rollback failed", metadata: ["error": "\(rollback)"])
+                }
+                throw error
+            }
+        }
+    }
+
+    func exclusively<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let db = connection.sql()
+            try await db.raw("SELECT pg_advisory_lock(\(bind: Self.migrationLock))").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLock))").run()
+                return result
+            } catch {
+                do {
+                    try await db.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLock))").run()
+                } catch let unlock {
+                    // Closing the session releases the lock too.
+                    self.logger.warning("could not release the migration lock", metadata: ["error": "\(unlock)"])
+                }
+                throw error
+            }
+        }
+    }
+
+    /// A pooled connection for `body`, or a 503 when the database does not answer in time.
+    private func withConnection<T: Sendable>(_ body: @Sendable @escaping (PostgresConnection) async throws -> T) async throws -> T {
+        inUse.add(1, ordering: .relaxed)
+        defer { inUse.subtract(1, ordering: .relaxed) }
+        do {
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                group.addTask { try await self.client.withConnection { try await body($0) } }
+                group.addTask {
+                    try await Task.sleep(for: Self.operationTimeout)
+                    throw Self.unavailable
+                }
+                defer { group.cancelAll() }
+                guard let result = try await group.next() else { throw Self.unavailable }
+                return result
+            }
+        } catch let error as PSQLError where Self.isOutage(error) {
+            throw Self.unavailable
+        }
+    }
+
+    static let unavailable = GalleyError(.unavailable, "the database is not reachable; try again in a moment")
+
+    /// Whether the error is the database being unreachable rather than a statement failing.
+    static func isOutage(_ error: PSQLError) -> Bool {
+        guard error.code == .server else { return true }
+        // Class 08: connection exception; class 57: operator intervention (shutdown, restart).
+        let state = error.serverInfo?[.sqlState] ?? ""
+        return state.hasPrefix("08") || state.hasPrefix("57")
+    }
+
+    func close() async throws {
+        running.cancel()
+        await running.value
+    }
+}
+
+/// `postgres://user:password@host:port/database?sslmode=…`, as libpq reads it.
+public struct PostgresURL: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    /// `disable`, `prefer` (the default), `require` (encrypted, any certificate) or
+    /// `verify-full` (encrypted, certificate checked against the system's roots and the host).
+    public var sslMode: String
+
+    public init?(_ text: String) {
+        guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme?.lowercased() ?? ""),
+              let host = components.host, !host.isEmpty, let user = components.percentEncodedUser, !user.isEmpty
+        else { return nil }
+        let database = String(components.path.dropFirst())
+        guard !database.isEmpty, !database.contains("/") else { return nil }
+        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        guard ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"].contains(mode) else { return nil }
+        self.host = host
+        self.port = components.port ?? 5432
+        self.username = user.removingPercentEncoding ?? user
+        self.password = components.percentEncodedPassword.map { $0.removingPercentEncoding ?? $0 }
+        self.database = database.removingPercentEncoding ?? database
+        self.sslMode = mode
+    }
+
+    /// The URL without its password, for logs.
+    public var redacted: String {
+        "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)?sslmode=\(sslMode)"
+    }
+
+    var tls: PostgresClient.Configuration.TLS {
+        switch sslMode {
+        case "disable": return .disable
+        case "require":
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            return .require(configuration)
+        case "verify-ca", "verify-full": return .require(.makeClientConfiguration())
+        default:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            return .prefer(configuration)
+        }
+    }
+}

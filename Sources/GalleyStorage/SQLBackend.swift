@@ -1,0 +1,31 @@
+import Foundation
+import SQLKit
+
+/// The SQL a statement is written in, where the two databases differ.
+public enum SQLDialect: String, Sendable {
+    case sqlite, postgres
+}
+
+/// Where a ``SQLStore``'s statements run: connections, transactions and their locking. The store
+/// holds the SQL; a backend only says how to reach the database.
+protocol SQLBackend: Sendable {
+    var dialect: SQLDialect { get }
+    /// Where the data lives, for logs (a path, or a URL without its password).
+    var location: String { get }
+    /// Open connections by role, for `/metrics`.
+    var connectionCounts: [String: Int] { get }
+
+    /// Runs `body` on a connection for reading.
+    func read<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T
+
+    /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
+    /// Writes are serialized, across processes too, so that a read-then-write in `body` sees no
+    /// other writer between its statements.
+    func write<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T
+
+    /// Runs `body` on one connection that no other process migrates through at the same time;
+    /// `body` makes its own transactions.
+    func exclusively<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T
+
+    func close() async throws
+}

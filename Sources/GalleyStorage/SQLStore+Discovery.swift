@@ -1,0 +1,166 @@
+import Foundation
+import GalleyCore
+import SQLKit
+
+extension SQLStore {
+    public func search(_ query: SearchQuery, page: PageRequest, at now: Date) async throws -> Page<SearchHit> {
+        switch dialect {
+        case .sqlite: try await searchSQLite(query, page: page, at: now)
+        case .postgres: try await searchPostgres(query, page: page, at: now)
+        }
+    }
+
+    /// FTS5, ranked by bm25 with the title above the tags above the body.
+    private func searchSQLite(_ query: SearchQuery, page: PageRequest, at now: Date) async throws -> Page<SearchHit> {
+        guard let match = Self.ftsExpression(query) else { return Page(items: [], request: page, total: 0) }
+        return try await read { db in
+            let filter: SQLQueryString = "posts_fts MATCH \(bind: match) AND posts.id IN (SELECT id FROM posts WHERE \(PostRows.publicFilter(at: now, tagged: nil)))"
+            let count = try await db.raw("SELECT COUNT(*) AS total FROM posts_fts JOIN posts ON posts.id = posts_fts.rowid WHERE \(filter)").first()
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: PostRows.qualifiedSummaryColumns),
+                    snippet(posts_fts, 2, \(bind: String(SearchHit.markStart)), \(bind: String(SearchHit.markEnd)), '…', 24) AS snippet
+                FROM posts_fts JOIN posts ON posts.id = posts_fts.rowid
+                WHERE \(filter)
+                ORDER BY bm25(posts_fts, 10.0, 5.0, 1.0), posts.published_at DESC, posts.id DESC
+                LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
+                """).all()
+            return try await Self.hits(rows, total: count, page: page, in: db)
+        }
+    }
+
+    /// A `tsvector` of accent-folded text (title weighted A, tags B, body C) with a GIN index,
+    /// ranked by `ts_rank` with the same order of weights as FTS5's bm25 above.
+    private func searchPostgres(_ query: SearchQuery, page: PageRequest, at now: Date) async throws -> Page<SearchHit> {
+        guard let tsquery = Self.tsquery(query) else { return Page(items: [], request: page, total: 0) }
+        return try await read { db in
+            let filter: SQLQueryString = "search @@ to_tsquery('simple', \(bind: tsquery)) AND \(PostRows.publicFilter(at: now, tagged: nil))"
+            let count = try await db.raw("SELECT COUNT(*) AS total FROM posts WHERE \(filter)").first()
+            let options = "StartSel=\(SearchHit.markStart), StopSel=\(SearchHit.markEnd), MaxWords=24, MinWords=12, ShortWord=1, MaxFragments=1, FragmentDelimiter=…"
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: PostRows.summaryColumns),
+                    ts_headline('simple', plain_text, to_tsquery('simple', \(bind: tsquery)), \(bind: options)) AS snippet
+                FROM posts WHERE \(filter)
+                ORDER BY ts_rank('{0.0, 0.1, 0.5, 1.0}', search, to_tsquery('simple', \(bind: tsquery))) DESC, published_at DESC, id DESC
+                LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
+                """).all()
+            return try await Self.hits(rows, total: count, page: page, in: db)
+        }
+    }
+
+    private static func hits(_ rows: [any SQLRow], total: (any SQLRow)?, page: PageRequest, in db: any SQLDatabase) async throws -> Page<SearchHit> {
+        let summaries = try await PostRows.summaries(rows, in: db)
+        var hits: [SearchHit] = []
+        for (summary, row) in zip(summaries, rows) {
+            hits.append(SearchHit(post: summary, snippet: try row.decode(column: "snippet", as: String.self)))
+        }
+        return Page(items: hits, request: page, total: try total?.decode(column: "total", as: Int.self) ?? 0)
+    }
+
+    /// The query in FTS5's syntax: each word or phrase quoted (they hold only letters and digits),
+    /// the last word a prefix when the query asks for it, all of them required.
+    static func ftsExpression(_ query: SearchQuery) -> String? {
+        guard !query.terms.isEmpty else { return nil }
+        return query.terms.map { term in
+            switch term {
+            case let .word(word, prefix): "\"\(word)\"" + (prefix ? "*" : "")
+            case let .phrase(words): "\"\(words.joined(separator: " "))\""
+            }
+        }.joined(separator: " ")
+    }
+
+    /// The query in `to_tsquery` syntax over folded words: `'a' & 'b' <-> 'c' & 'pre':*`.
+    static func tsquery(_ query: SearchQuery) -> String? {
+        let terms = query.terms.compactMap { term -> String? in
+            switch term {
+            case let .word(word, prefix):
+                let folded = SearchText.fold(word)
+                return folded.isEmpty ? nil : "'\(folded)'" + (prefix ? ":*" : "")
+            case let .phrase(words):
+                let folded = words.map(SearchText.fold).filter { !$0.isEmpty }
+                return folded.isEmpty ? nil : folded.map { "'\($0)'" }.joined(separator: " <-> ")
+            }
+        }
+        return terms.isEmpty ? nil : terms.joined(separator: " & ")
+    }
+
+    public func publicTags(at now: Date) async throws -> [TagCount] {
+        let rows = try await read { db in
+            try await db.raw("""
+                SELECT tag_slug, MIN(tag_name) AS name, COUNT(*) AS posts FROM post_tags
+                WHERE post_id IN (SELECT id FROM posts WHERE \(PostRows.publicFilter(at: now, tagged: nil)))
+                GROUP BY tag_slug ORDER BY posts DESC, name
+                """).all()
+        }
+        var tags: [TagCount] = []
+        for row in rows {
+            tags.append(TagCount(
+                tag: Tag(name: try row.decode(column: "name", as: String.self), slug: try Slug(try row.decode(column: "tag_slug", as: String.self))),
+                count: try row.decode(column: "posts", as: Int.self)
+            ))
+        }
+        return tags
+    }
+
+    public func adjacentPosts(to post: Post, at now: Date) async throws -> AdjacentPosts {
+        try await read { db in
+            let filter = PostRows.publicFilter(at: now, tagged: nil)
+            let at = post.publishedAt.millisecondsSince1970
+            let newer = try await db.raw("""
+                SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(filter)
+                    AND (published_at > \(bind: at) OR (published_at = \(bind: at) AND id > \(bind: post.id)))
+                ORDER BY published_at, id LIMIT 1
+                """).all()
+            let older = try await db.raw("""
+                SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(filter)
+                    AND (published_at < \(bind: at) OR (published_at = \(bind: at) AND id < \(bind: post.id)))
+                ORDER BY published_at DESC, id DESC LIMIT 1
+                """).all()
+            return AdjacentPosts(
+                newer: try await PostRows.summaries(newer, in: db).first,
+                older: try await PostRows.summaries(older, in: db).first
+            )
+        }
+    }
+
+    public func relatedPosts(to post: Post, limit: Int, at now: Date) async throws -> [PostSummary] {
+        guard !post.tags.isEmpty else { return [] }
+        // The ids first, from the tag index and `posts_visibility` alone, then the few rows
+        // shown. SQLite is told the join order: without statistics it would walk every public
+        // post (18 ms against 1.5 ms with 10,000 posts); PostgreSQL plans it by itself.
+        let join = dialect == .sqlite ? "post_tags CROSS JOIN posts INDEXED BY posts_visibility" : "post_tags JOIN posts"
+        return try await read { db in
+            let rankedRows = try await db.raw("""
+                SELECT posts.id AS id FROM \(unsafeRaw: join) ON posts.id = post_tags.post_id
+                WHERE post_tags.tag_slug IN (\(binds: post.tags.map(\.slug.rawValue))) AND post_tags.post_id != \(bind: post.id)
+                    AND posts.status = 'published' AND posts.published_at <= \(bind: now.millisecondsSince1970)
+                GROUP BY posts.id ORDER BY COUNT(*) DESC, posts.published_at DESC, posts.id DESC LIMIT \(bind: limit)
+                """).all()
+            var ranked: [Int64] = []
+            for row in rankedRows { ranked.append(try row.decode(column: "id", as: Int64.self)) }
+            guard !ranked.isEmpty else { return [] }
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE id IN (\(binds: ranked))
+                """).all()
+            let summaries = try await PostRows.summaries(rows, in: db)
+            return ranked.compactMap { id in summaries.first { $0.id == id } }
+        }
+    }
+
+    public func latestPosts(limit: Int, tagged tag: Slug?, at now: Date) async throws -> [Post] {
+        try await read { db in
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: PostRows.allColumns) FROM posts WHERE \(PostRows.publicFilter(at: now, tagged: tag))
+                ORDER BY published_at DESC, id DESC LIMIT \(bind: limit)
+                """).all()
+            return try await PostRows.posts(rows, in: db)
+        }
+    }
+}
+
+/// Text as the PostgreSQL index holds it: lowercased and without accents, as FTS5's
+/// `remove_diacritics` tokenizer reads it.
+enum SearchText {
+    static func fold(_ text: String) -> String {
+        text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import SQLKit
+import SQLiteKit
+import Synchronization
+
+/// The embedded default: the whole blog in one SQLite file, in WAL mode with foreign keys on.
+///
+/// Writes go through one connection, one transaction at a time; reads spread over a few more
+/// connections, which WAL lets run beside the writer.
+final class SQLiteBackend: SQLBackend {
+    let dialect = SQLDialect.sqlite
+    let location: String
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let nextReader = Mutex(0)
+    private let writeLock = AsyncMutex()
+
+    var connectionCounts: [String: Int] { ["writer": 1, "reader": readers.count] }
+    /// Every connection, writer first.
+    var connections: [SQLiteConnection] { [writer] + readers }
+
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.location = path
+        self.writer = writer
+        self.readers = readers
+    }
+
+    /// Opens (and creates, with its folder, when missing) the database at `path`.
+    static func open(path: String, readerCount: Int, logger: Logger) async throws -> SQLiteBackend {
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true
+        )
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        var readers: [SQLiteConnection] = []
+        do {
+            let db = writer.sql()
+            try await db.raw("PRAGMA journal_mode = WAL").run()
+            try await db.raw("PRAGMA synchronous = NORMAL").run()
+            try await configure(db)
+            for _ in 0..<max(1, readerCount) {
+                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                readers.append(reader)
+                try await configure(reader.sql())
+                try await reader.sql().raw("PRAGMA query_only = ON").run()
+            }
+            return SQLiteBackend(path: path, writer: writer, readers: readers)
+        } catch {
+            for reader in readers { try? await reader.close() }
+            try? await writer.close()
+            throw error
+        }
+    }
+
+    private static func configure(_ db: any SQLDatabase) async throws {
+        try await db.raw("PRAGMA foreign_keys = ON").run()
+        try await db.raw("PRAGMA busy_timeout = 5000").run()
+    }
+
+    func read<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        let index = nextReader.withLock { next in
+            defer { next = (next + 1) % readers.count }
+            return next
+        }
+        return try await body(readers[index].sql())
+    }
+
+    func write<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            let db = self.writer.sql()
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func exclusively<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeLock.withLock { try await body(self.writer.sql()) }
+    }
+
+    func close() async throws {
+        for reader in readers { try await reader.close() }
+        try await writer.close()
+    }
+}
