@@ -16,7 +16,7 @@ run: build
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/postgres.sh run env GALLEY_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build
 	scripts/check-feeds.sh
 	scripts/check-deploy.sh
 	scripts/check-browser.sh

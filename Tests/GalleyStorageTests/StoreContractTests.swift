@@ -259,9 +259,16 @@ import Testing
     }
 }
 
-/// The store implementations under contract.
+/// The store implementations under contract. PostgreSQL is among them when a server is there
+/// to test against (`scripts/postgres.sh run` starts one; `make test` always does), or when the
+/// run requires it (`GALLEY_REQUIRE_POSTGRES=1`, set by `make test`), so that a missing server
+/// fails those tests instead of leaving them out.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory, sqlite
+    case memory, sqlite, postgres
+
+    static var allCases: [StoreKind] {
+        PostgresTestDatabase.isConfigured ? [.memory, .sqlite, .postgres] : [.memory, .sqlite]
+    }
 
     var testDescription: String { rawValue }
 
@@ -281,6 +288,8 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 }
                 try await store.close()
             }
+        case .postgres:
+            try await PostgresTestDatabase.with { store in try await body(store) }
         }
     }
 }

@@ -1,0 +1,191 @@
+import Crypto
+import Foundation
+import GalleyCore
+import SQLKit
+
+/// Copies a whole blog from one store to another (SQLite to PostgreSQL, or back): every table
+/// but the migration log, with ids, times and versions as they are, in one transaction on the
+/// target; then rebuilds the target's search index and checks each table's rows against the
+/// source by count and SHA-256.
+public struct DatabaseCopy: Sendable {
+    public struct TableReport: Sendable, Equatable {
+        public var table: String
+        public var rows: Int
+        public var checksum: String
+        public var matches: Bool
+    }
+
+    public struct TargetNotEmpty: Error, CustomStringConvertible {
+        public let tables: [String]
+        public var description: String {
+            "the target already holds data (\(tables.joined(separator: ", "))); pass --replace to empty it first"
+        }
+    }
+
+    public struct Mismatch: Error, CustomStringConvertible {
+        public let tables: [String]
+        public var description: String { "the copy differs from the source in: \(tables.joined(separator: ", "))" }
+    }
+
+    let source: SQLStore
+    let target: SQLStore
+
+    public init(from source: SQLStore, to target: SQLStore) {
+        self.source = source
+        self.target = target
+    }
+
+    enum Kind { case int, optionalInt, text, optionalText, bool, blob }
+
+    struct Table {
+        let name: String
+        let key: String
+        let columns: [(String, Kind)]
+    }
+
+    /// In an order that satisfies the foreign keys.
+    static let tables: [Table] = [
+        Table(name: "users", key: "id", columns: [
+            ("id", .int), ("email", .text), ("name", .text), ("role", .text), ("password_hash", .text), ("disabled", .bool),
+            ("totp_secret", .optionalText), ("recovery_codes", .text), ("created_at", .int),
+        ]),
+        Table(name: "posts", key: "id", columns: [
+            ("id", .int), ("slug", .text), ("title", .text), ("summary", .text), ("excerpt", .text), ("source", .text),
+            ("html", .text), ("toc", .text), ("plain_text", .text), ("first_paragraph", .text), ("word_count", .int),
+            ("status", .text), ("published_at", .int), ("created_at", .int), ("updated_at", .int), ("version", .int),
+            ("author_id", .optionalInt), ("trashed_at", .optionalInt),
+        ]),
+        Table(name: "post_tags", key: "post_id, tag_slug", columns: [
+            ("post_id", .int), ("tag_slug", .text), ("tag_name", .text), ("position", .int),
+        ]),
+        Table(name: "revisions", key: "id", columns: [
+            ("id", .int), ("post_id", .int), ("number", .int), ("title", .text), ("source", .text), ("created_at", .int),
+            ("kind", .text), ("author_id", .optionalInt),
+        ]),
+        Table(name: "slug_redirects", key: "old_slug", columns: [("old_slug", .text), ("post_id", .int)]),
+        Table(name: "media", key: "sha256", columns: [
+            ("sha256", .text), ("kind", .text), ("bytes", .blob), ("size", .int), ("original_name", .text),
+            ("uploaded_by", .optionalInt), ("created_at", .int),
+        ]),
+        Table(name: "sessions", key: "token_hash", columns: [
+            ("token_hash", .text), ("user_id", .int), ("csrf_token", .text), ("awaiting_second_factor", .bool),
+            ("created_at", .int), ("last_seen_at", .int),
+        ]),
+        Table(name: "settings", key: "key", columns: [("key", .text), ("value", .text)]),
+        Table(name: "site_state", key: "id", columns: [("id", .int), ("revision", .int)]),
+    ]
+
+    /// A column's value, read in the source's dialect and written in the target's.
+    enum Value: Sendable, Encodable {
+        case int(Int64?), text(String?), bool(Bool), blob(Data)
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .int(let value): try container.encode(value)
+            case .text(let value): try container.encode(value)
+            case .bool(let value): try container.encode(value)
+            case .blob(let value): try container.encode(value)
+            }
+        }
+
+        /// How the checksum sees it: the same on both dialects.
+        var canonical: String {
+            switch self {
+            case .int(let value): value.map(String.init) ?? "∅"
+            case .text(let value): value.map { "\($0.utf8.count):\($0)" } ?? "∅"
+            case .bool(let value): value ? "1" : "0"
+            case .blob(let value): "blob:" + SHA256.hash(data: value).map { String(format: "%02x", $0) }.joined()
+            }
+        }
+    }
+
+    static func read(_ table: Table, in db: any SQLDatabase) async throws -> [[Value]] {
+        let names = table.columns.map(\.0).joined(separator: ", ")
+        let rows = try await db.raw("SELECT \(unsafeRaw: names) FROM \(unsafeRaw: table.name) ORDER BY \(unsafeRaw: table.key)").all()
+        var values: [[Value]] = []
+        values.reserveCapacity(rows.count)
+        for row in rows {
+            var record: [Value] = []
+            for (column, kind) in table.columns {
+                switch kind {
+                case .int, .optionalInt: record.append(.int(try row.decode(column: column, as: Int64?.self)))
+                case .text, .optionalText: record.append(.text(try row.decode(column: column, as: String?.self)))
+                case .bool: record.append(.bool(try row.decode(column: column, as: Bool.self)))
+                case .blob: record.append(.blob(try row.decode(column: column, as: Data.self)))
+                }
+            }
+            values.append(record)
+        }
+        return values
+    }
+
+    static func checksum(_ rows: [[Value]]) -> String {
+        var hash = SHA256()
+        for row in rows {
+            hash.update(data: Data((row.map(\.canonical).joined(separator: "\u{1F}") + "\u{1E}").utf8))
+        }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Copies everything; throws ``TargetNotEmpty`` when the target holds data and `replace` is
+    /// false, and ``Mismatch`` when a table does not come out the same.
+    @discardableResult
+    public func run(replace: Bool) async throws -> [TableReport] {
+        let tables = Self.tables
+        var sourceRows: [String: [[Value]]] = [:]
+        for table in tables {
+            sourceRows[table.name] = try await source.read { db in try await Self.read(table, in: db) }
+        }
+        let copied = sourceRows
+        let dialect = target.dialect
+        try await target.write { db in
+            var holding: [String] = []
+            for table in tables where table.name != "site_state" {
+                if try await db.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table.name)").first()?.decode(column: "n", as: Int.self) ?? 0 > 0 {
+                    holding.append(table.name)
+                }
+            }
+            if !holding.isEmpty {
+                guard replace else { throw TargetNotEmpty(tables: holding) }
+                for table in tables.reversed() { try await db.raw("DELETE FROM \(unsafeRaw: table.name)").run() }
+                if dialect == .sqlite { try await db.raw("DELETE FROM posts_fts").run() }
+            }
+            try await db.raw("DELETE FROM site_state").run()
+            for table in tables {
+                let names = table.columns.map(\.0).joined(separator: ", ")
+                for row in copied[table.name] ?? [] {
+                    try await db.raw("INSERT INTO \(unsafeRaw: table.name) (\(unsafeRaw: names)) VALUES (\(binds: row))").run()
+                }
+            }
+            if dialect == .postgres {
+                // Identity columns continue after the copied ids.
+                for table in ["users", "posts", "revisions"] {
+                    try await db.raw("""
+                        SELECT setval(pg_get_serial_sequence('\(unsafeRaw: table)', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM \(unsafeRaw: table)), false)
+                        """).run()
+                }
+            }
+            // The search index is the target's own: built from the copied posts.
+            let posts = try await db.raw("SELECT id, title, plain_text FROM posts").all()
+            let tags = try await PostRows.tags(of: try posts.map { try $0.decode(column: "id", as: Int64.self) }, in: db)
+            for post in posts {
+                let id = try post.decode(column: "id", as: Int64.self)
+                try await PostRows.index(
+                    id: id, title: try post.decode(column: "title", as: String.self), tags: tags[id] ?? [],
+                    body: try post.decode(column: "plain_text", as: String.self), dialect: dialect, in: db
+                )
+            }
+        }
+        var reports: [TableReport] = []
+        for table in tables {
+            let rows = copied[table.name] ?? []
+            let written = try await target.read { db in try await Self.read(table, in: db) }
+            let checksum = Self.checksum(rows)
+            reports.append(TableReport(table: table.name, rows: rows.count, checksum: checksum, matches: written.count == rows.count && Self.checksum(written) == checksum))
+        }
+        let mismatched = reports.filter { !$0.matches }.map(\.table)
+        guard mismatched.isEmpty else { throw Mismatch(tables: mismatched) }
+        return reports
+    }
+}
