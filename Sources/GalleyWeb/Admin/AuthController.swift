@@ -116,7 +116,7 @@ struct AuthController: Sendable {
             email: email, name: name.trimmingCharacters(in: .whitespacesAndNewlines), role: .admin,
             passwordHash: try await Passwords.hash(password), createdAt: clock()
         ))
-        try await FirstRunSetup.consume(store: store)
+        try await FirstRunSetup.consume(token, store: store)
         context.logger.notice("first admin created", metadata: ["user": "\(user.id)"])
         return try await signIn(user, replacing: context, next: AdminPath.root)
     }

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Several galley replicas on one PostgreSQL, with the real binary, on loopback.
+
+    python3 Tests/postgres/check_replicas.py [path/to/galley]
+
+Starts its own throwaway PostgreSQL (scripts/postgres.sh), two `galley serve` processes on one
+database at the same moment (their migrations race), and checks: a session made on replica A
+works on B; a post published on A shows on B (whose response cache held the old home page)
+within a second; stopping PostgreSQL makes /readyz and uncached pages answer 503 with a request
+id in bounded time, not hang; starting it again heals both replicas by themselves. Then
+`galley db copy` moves a SQLite blog into PostgreSQL, refuses a non-empty target, and a replica
+serves the copy. Stops everything it started by PID.
+"""
+
+import http.client
+import json
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "deploy"))
+from harness import Checks, free_port, stop  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+check = Checks("replicas")
+PASSWORD = "correct horse battery"
+
+
+def request(port, path, method="GET", headers=None, body=None, timeout=20):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    cookies = [value for name, value in response.getheaders() if name.lower() == "set-cookie"]
+    return response.status, {name.lower(): value for name, value in response.getheaders()}, data.decode("utf-8", "replace"), cookies
+
+
+def cookie_value(cookies, name):
+    for line in cookies:
+        if line.startswith(name + "="):
+            return line.split(";")[0].partition("=")[2]
+    return ""
+
+
+def field(body, name):
+    match = re.search(rf'name="{name}" value="([^"]*)"', body)
+    return match.group(1) if match else ""
+
+
+class Galley:
+    def __init__(self, binary, url, work, name):
+        self.log = open(work / f"{name}.log", "w")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--port", "0", "--database-url", url, "--log-level", "info"],
+            stdout=subprocess.PIPE, stderr=self.log, text=True,
+        )
+        self.port = None
+        self.setup = None
+
+    def wait(self):
+        line = self.process.stdout.readline()
+        match = re.search(r"listening on [^ ]+:(\d+)", line)
+        if not match:
+            sys.exit(f"galley did not start: {line!r}")
+        self.port = int(match.group(1))
+        # The setup link, when this replica printed one, is on the next line.
+        self.process.stdout.flush()
+        return self
+
+    def read_setup(self):
+        line = self.process.stdout.readline()
+        match = re.search(r"(/admin/setup\?token=\S+)", line)
+        self.setup = match.group(1) if match else None
+
+    def stop(self):
+        stop(self.process)
+        self.log.close()
+        return self.process.returncode
+
+
+def psql(port, sql):
+    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "postgres", "-c", sql],
+                   check=True, capture_output=True)
+
+
+def sign_in(port, setup_path):
+    """The first admin through a setup link; returns the session cookie header."""
+    status, _, body, cookies = request(port, setup_path)
+    form_cookie = cookie_value(cookies, "galley_form")
+    fields = {"_csrf": field(body, "_csrf"), "token": field(body, "token"), "email": "ada@example.com", "name": "Ada",
+              "password": PASSWORD, "password2": PASSWORD}
+    status, _, _, cookies = request(port, "/admin/setup", "POST", body=urlencode(fields),
+                                    headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"galley_form={form_cookie}"})
+    check(status == 303, f"the first admin is created through replica A's link: {status}")
+    return {"Cookie": f"galley_session={cookie_value(cookies, 'galley_session')}"}
+
+
+def publish(port, session, title, slug):
+    _, _, body, _ = request(port, "/admin/posts/new", headers=session)
+    fields = {"_csrf": field(body, "_csrf"), "title": title, "slug": slug, "tags": "replicas", "summary": "",
+              "status": "published", "publish_at": "", "source": f"Written on one replica: {title}.", "version": "", "action": "save"}
+    status, headers, _, _ = request(port, "/admin/posts", "POST", body=urlencode(fields),
+                                    headers={**session, "Content-Type": "application/x-www-form-urlencoded"})
+    return status
+
+
+def wait_until(predicate, timeout):
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if predicate():
+            return time.monotonic() - start
+        time.sleep(0.05)
+    return None
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / ".build" / "debug" / "galley")
+    work = Path(tempfile.mkdtemp(prefix="galley-replicas-"))
+    work.chmod(0o755)
+    pg_dir, pg_port = work / "pg", free_port()
+    postgres = ROOT / "scripts" / "postgres.sh"
+    subprocess.run([str(postgres), "start", str(pg_dir), str(pg_port)], check=True)
+    replicas = []
+    try:
+        psql(pg_port, "CREATE DATABASE blog")
+        url = f"postgres://postgres@127.0.0.1:{pg_port}/blog?sslmode=disable"
+
+        # Two replicas at the same moment: one migrates, the other waits for its lock.
+        a, b = Galley(binary, url, work, "a"), Galley(binary, url, work, "b")
+        replicas = [a, b]
+        a.wait(), b.wait()
+        a.read_setup()
+        check(a.setup is not None, "replica A printed a setup link")
+        logs = (work / "a.log").read_text() + (work / "b.log").read_text()
+        check(logs.count("applied migrations") == 1, f"the migrations ran once between the two replicas ({logs.count('applied migrations')})")
+
+        session = sign_in(a.port, a.setup or "/admin/setup?token=missing")
+        status, _, _, _ = request(b.port, "/admin", headers=session)
+        check(status == 200, f"the session made on A works on B: {status}")
+
+        status, _, home, _ = request(b.port, "/")
+        check(status == 200 and "From replica A" not in home, "B's home page is in its cache, without the new post")
+        status = publish(a.port, session, "From replica A", "from-replica-a")
+        check(status == 303, f"published on A: {status}")
+        seen = wait_until(lambda: "From replica A" in request(b.port, "/")[2], timeout=5)
+        check(seen is not None and seen <= 1.5, f"B shows A's post within a second of polling ({seen if seen is None else round(seen, 2)} s)")
+        print(f"replicas: B saw A's post after {seen:.2f} s" if seen is not None else "replicas: B never saw A's post")
+        check(request(b.port, "/posts/from-replica-a")[0] == 200, "and serves the post page")
+
+        # The database goes away: answers stay bounded and honest.
+        subprocess.run([str(postgres), "stop", str(pg_dir)], check=True)
+        start = time.monotonic()
+        status, headers, body, _ = request(b.port, "/readyz")
+        elapsed = time.monotonic() - start
+        check(status == 503 and elapsed < 7, f"B's /readyz says 503 within the timeout: {status} after {elapsed:.1f} s")
+        start = time.monotonic()
+        status, headers, body, _ = request(b.port, "/search?q=replica", headers={"Accept": "application/json"})
+        elapsed = time.monotonic() - start
+        request_id = headers.get("x-request-id", "")
+        check(status == 503 and elapsed < 7, f"an uncached page answers 503, not a hang: {status} after {elapsed:.1f} s")
+        check(request_id != "" and request_id in body, "the 503 carries the request id")
+        check("service_unavailable" in body and "PSQL" not in body and "postgres" not in body.lower(), f"and no internals: {body[:160]!r}")
+        status, _, _, _ = request(a.port, "/healthz")
+        check(status == 200, "A's /healthz still answers: the process is alive")
+        print(f"replicas: during the outage /readyz and an uncached page answered 503 in under {max(elapsed, 0):.1f} s")
+
+        subprocess.run([str(postgres), "start", str(pg_dir), str(pg_port)], check=True)
+        healed = wait_until(lambda: request(b.port, "/readyz")[0] == 200 and request(a.port, "/readyz")[0] == 200, timeout=30)
+        check(healed is not None, f"both replicas heal by themselves when PostgreSQL is back ({healed if healed is None else round(healed, 1)} s)")
+        check(request(b.port, "/search?q=replica")[0] == 200, "B searches again")
+        check(publish(a.port, session, "After the outage", "after-the-outage") == 303, "A writes again")
+        check(wait_until(lambda: "After the outage" in request(b.port, "/")[2], timeout=5) is not None, "and B sees it")
+
+        for replica in replicas:
+            check(replica.stop() == 0, "a replica stops on SIGTERM with exit 0")
+        replicas = []
+
+        # galley db copy: a SQLite blog into PostgreSQL.
+        sqlite_dir = work / "sqlite"
+        subprocess.run([binary, "import", str(ROOT / "Tests" / "GalleyCLITests" / "Fixtures" / "blog"), "--data", str(sqlite_dir)],
+                       check=True, capture_output=True)
+        psql(pg_port, "CREATE DATABASE copied")
+        target = f"postgres://postgres@127.0.0.1:{pg_port}/copied?sslmode=disable"
+        source = f"sqlite://{sqlite_dir}/galley.sqlite"
+        copy = subprocess.run([binary, "db", "copy", "--from", source, "--to", target], capture_output=True, text=True)
+        check(copy.returncode == 0 and "posts" in copy.stdout and "same" in copy.stdout, f"db copy moves the blog: {copy.stdout}{copy.stderr}")
+        again = subprocess.run([binary, "db", "copy", "--from", source, "--to", target], capture_output=True, text=True)
+        check(again.returncode != 0 and "already holds data" in again.stderr, f"db copy refuses a non-empty target: {again.stderr.strip()}")
+        replace = subprocess.run([binary, "db", "copy", "--from", source, "--to", target, "--replace"], capture_output=True, text=True)
+        check(replace.returncode == 0, f"and replaces it when told: {replace.stderr.strip()}")
+        c = Galley(binary, target, work, "c").wait()
+        replicas = [c]
+        status, _, body, _ = request(c.port, "/")
+        check(status == 200 and "Hello from Jekyll" in body, "a replica serves the copied blog")
+        status, _, body, _ = request(c.port, "/search?q=jekyll")
+        check(status == 200 and "Hello from Jekyll" in body, "and finds its posts by search")
+    finally:
+        for replica in replicas:
+            replica.stop()
+        subprocess.run([str(postgres), "stop", str(pg_dir)], capture_output=True)
+        if check.failures:
+            for name in ("a", "b", "c"):
+                log = work / f"{name}.log"
+                if log.exists():
+                    print(f"--- {name}.log (end)\n" + log.read_text()[-2500:])
+        shutil.rmtree(work, ignore_errors=True)
+    check.finish()
+
+
+if __name__ == "__main__":
+    main()
