@@ -4,7 +4,8 @@
 #
 #   scripts/postgres.sh run COMMAND...   start a server, run COMMAND with GALLEY_TEST_DATABASE_URL
 #                                        (a superuser URL) set, stop the server, exit as COMMAND did
-#   scripts/postgres.sh start DIR PORT   start a server with its data in DIR (for the outage test)
+#   scripts/postgres.sh start DIR PORT   start a server with its data in DIR (for the outage test;
+#                                        PG_EXTRA_OPTIONS adds server options, e.g. for TLS)
 #   scripts/postgres.sh stop DIR         stop it (fast shutdown)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,7 @@ start() { # DIR PORT
   fi
   # Only loopback TCP; the socket in the data folder, not /var/run/postgresql.
   as_postgres "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=200 ${PG_EXTRA_OPTIONS:-}" start >/dev/null
 }
 
 stop() { # DIR

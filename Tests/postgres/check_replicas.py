@@ -9,11 +9,13 @@ works on B; a post published on A shows on B (whose response cache held the old 
 within a second; stopping PostgreSQL makes /readyz and uncached pages answer 503 with a request
 id in bounded time, not hang; starting it again heals both replicas by themselves. Then
 `galley db copy` moves a SQLite blog into PostgreSQL, refuses a non-empty target, and a replica
-serves the copy. Stops everything it started by PID.
+serves the copy. Last, the server is restarted to accept TLS only: `sslmode=require` connects,
+`disable` is refused, and `verify-full` refuses its self-signed certificate. Stops everything it
+started by PID.
 """
 
 import http.client
-import json
+import os
 import re
 import shutil
 import signal
@@ -201,6 +203,25 @@ def main():
         check(status == 200 and "Hello from Jekyll" in body, "a replica serves the copied blog")
         status, _, body, _ = request(c.port, "/search?q=jekyll")
         check(status == 200 and "Hello from Jekyll" in body, "and finds its posts by search")
+        c.stop()
+        replicas = []
+
+        # TLS to the database: a server that refuses unencrypted connections.
+        subprocess.run([str(postgres), "stop", str(pg_dir)], check=True)
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                        "-keyout", str(pg_dir / "server.key"), "-out", str(pg_dir / "server.crt")], check=True, capture_output=True)
+        (pg_dir / "pg_hba.conf").write_text("local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n")
+        shutil.chown(pg_dir / "server.key", "postgres") if os.geteuid() == 0 else None
+        shutil.chown(pg_dir / "server.crt", "postgres") if os.geteuid() == 0 else None
+        (pg_dir / "server.key").chmod(0o600)
+        env = {**os.environ, "PG_EXTRA_OPTIONS": "-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"}
+        subprocess.run([str(postgres), "start", str(pg_dir), str(pg_port)], check=True, env=env)
+        encrypted = subprocess.run([binary, "migrate", "--database-url", target.replace("sslmode=disable", "sslmode=require")], capture_output=True, text=True)
+        check(encrypted.returncode == 0, f"sslmode=require connects over TLS: {encrypted.stdout.strip()} {encrypted.stderr.strip()[-200:]}")
+        plain = subprocess.run([binary, "migrate", "--database-url", target], capture_output=True, text=True)
+        check(plain.returncode != 0, "sslmode=disable is refused by a server that requires TLS")
+        verified = subprocess.run([binary, "migrate", "--database-url", target.replace("sslmode=disable", "sslmode=verify-full")], capture_output=True, text=True)
+        check(verified.returncode != 0, "sslmode=verify-full refuses a self-signed certificate")
     finally:
         for replica in replicas:
             replica.stop()
