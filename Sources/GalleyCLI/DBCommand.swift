@@ -39,27 +39,15 @@ struct DBCommand: AsyncParsableCommand {
             }
             Logs.bootstrap(level: .warning)
             let logger = Logger(label: "galley")
-            let (from, _) = try await DataOptions.openStore(source.database, logger: logger)
-            let into: SQLStore
-            do {
-                (into, _) = try await DataOptions.openStore(target.database, logger: logger)
-            } catch {
-                try await from.close()
-                throw error
-            }
-            do {
-                let reports = try await DatabaseCopy(from: from, to: into).run(replace: replace)
-                print("Copied \(from.location) to \(into.location):")
-                for report in reports {
-                    print("  \(report.table.padding(toLength: 15, withPad: " ", startingAt: 0)) \(String(report.rows).leftPadded(7)) rows  sha256 \(report.checksum.prefix(16))  same")
+            try await DataOptions.openStore(source.database, logger: logger).store.closing { from in
+                try await DataOptions.openStore(target.database, logger: logger).store.closing { into in
+                    let reports = try await DatabaseCopy(from: from, to: into).run(replace: replace)
+                    print("Copied \(from.location) to \(into.location):")
+                    for report in reports {
+                        print("  \(report.table.padding(toLength: 15, withPad: " ", startingAt: 0)) \(String(report.rows).leftPadded(7)) rows  sha256 \(report.checksum.prefix(16))  same")
+                    }
                 }
-            } catch {
-                try await from.close()
-                try await into.close()
-                throw error
             }
-            try await from.close()
-            try await into.close()
         }
     }
 }

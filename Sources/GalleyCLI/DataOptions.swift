@@ -56,12 +56,14 @@ struct DataOptions: ParsableArguments {
         case .sqlite(let path): store = try await SQLStore.openSQLite(path: path, logger: logger)
         case .postgres(let url, let poolSize): store = try await SQLStore.openPostgres(url: url, poolSize: poolSize, logger: logger)
         }
+        let applied: [Int]
         do {
-            return (store, try await store.migrate())
+            applied = try await store.migrate()
         } catch {
             try await store.close()
             throw error
         }
+        return (store, applied)
     }
 }
 

@@ -113,13 +113,6 @@ enum PasswordPrompt {
 extension DataOptions {
     /// Opens the database, runs `body`, and closes it whatever happens.
     func withStore(_ body: (any Store) async throws -> Void) async throws {
-        let (store, _) = try await openStore()
-        do {
-            try await body(store)
-        } catch {
-            try await store.close()
-            throw error
-        }
-        try await store.close()
+        try await openStore().store.closing { try await body($0) }
     }
 }

@@ -22,8 +22,11 @@ final class PostgresBackend: SQLBackend {
     private let inUse = Atomic<Int>(0)
     private let logger: Logger
 
-    /// How long a statement may wait for a connection and run before the request gives up.
-    static let operationTimeout: Duration = .seconds(5)
+    /// How long a request waits for a connection before it gives up with 503. Once it has one,
+    /// its statements are bounded by the server's `statement_timeout` instead, so that a write
+    /// is never reported failed after it committed.
+    static let connectionTimeout: Duration = .seconds(5)
+    static let statementTimeout = "15s"
     /// Keys of the advisory locks: one for writes, one for migrations ("GALW", "GALM").
     static let writeLock: Int64 = 0x4741_4C57
     static let migrationLock: Int64 = 0x4741_4C4D
@@ -36,6 +39,7 @@ final class PostgresBackend: SQLBackend {
         )
         configuration.options.maximumConnections = poolSize
         configuration.options.connectTimeout = .seconds(3)
+        configuration.options.additionalStartupParameters = [("application_name", "galley"), ("statement_timeout", Self.statementTimeout)]
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.poolSize = poolSize
@@ -89,20 +93,30 @@ final class PostgresBackend: SQLBackend {
         }
     }
 
-    /// A pooled connection for `body`, or a 503 when the database does not answer in time.
+    /// A pooled connection for `body`, or a 503 when none comes within ``connectionTimeout``.
     private func withConnection<T: Sendable>(_ body: @Sendable @escaping (PostgresConnection) async throws -> T) async throws -> T {
         inUse.add(1, ordering: .relaxed)
         defer { inUse.subtract(1, ordering: .relaxed) }
+        let leased = Flag()
         do {
-            return try await withThrowingTaskGroup(of: T.self) { group in
-                group.addTask { try await self.client.withConnection { try await body($0) } }
+            return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
-                    try await Task.sleep(for: Self.operationTimeout)
-                    throw Self.unavailable
+                    try await self.client.withConnection { connection in
+                        leased.set()
+                        return try await body(connection)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: Self.connectionTimeout)
+                    // Running already: let it finish, under the server's statement timeout.
+                    guard leased.isSet else { throw Self.unavailable }
+                    return nil
                 }
                 defer { group.cancelAll() }
-                guard let result = try await group.next() else { throw Self.unavailable }
-                return result
+                while let result = try await group.next() {
+                    if let result { return result }
+                }
+                throw Self.unavailable
             }
         } catch let error as PSQLError where Self.isOutage(error) {
             throw Self.unavailable
@@ -123,6 +137,13 @@ final class PostgresBackend: SQLBackend {
         running.cancel()
         await running.value
     }
+}
+
+/// A one-way switch shared between tasks.
+private final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }
 
 /// `postgres://user:password@host:port/database?sslmode=…`, as libpq reads it.

@@ -44,6 +44,19 @@ public final class SQLStore: Store {
         try await backend.close()
     }
 
+    /// Runs `body` with this store and closes it after, whether `body` threw or not.
+    public func closing<T>(_ body: (SQLStore) async throws -> T) async throws -> T {
+        let result: T
+        do {
+            result = try await body(self)
+        } catch {
+            try await close()
+            throw error
+        }
+        try await close()
+        return result
+    }
+
     func read<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
         try await backend.read(body)
     }

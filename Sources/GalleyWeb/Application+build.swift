@@ -54,7 +54,7 @@ public func buildApplication(
         }
     }
     let cache = ResponseCache(budget: configuration.cacheBudget)
-    let metrics = SiteMetrics(cache: cache, databaseConnections: store.connectionCounts)
+    let metrics = SiteMetrics(cache: cache, databaseConnections: { store.connectionCounts })
     let router = try await buildRouter(
         site: site, store: store, cache: cache, watcher: watcher, proxies: configuration.trustedProxies,
         metrics: metrics, metricsAccess: configuration.metricsAccess, uploadLimit: configuration.uploadLimit
@@ -84,7 +84,7 @@ public func buildRouter(
     let cache = ResponseCache(budget: cacheBudget)
     return try await buildRouter(
         site: site, store: store, cache: cache, watcher: SiteWatcher(store: store, clock: site.clock),
-        proxies: trustedProxies, metrics: SiteMetrics(cache: cache, databaseConnections: store.connectionCounts), metricsAccess: metricsAccess,
+        proxies: trustedProxies, metrics: SiteMetrics(cache: cache, databaseConnections: { store.connectionCounts }), metricsAccess: metricsAccess,
         uploadLimit: uploadLimit
     )
 }

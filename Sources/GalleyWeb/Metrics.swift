@@ -30,8 +30,13 @@ public final class SiteMetrics: Sendable {
         .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
     ]
 
-    init(cache: ResponseCache?, databaseConnections: [String: Int]) {
+    /// The store's connections by role, read at every scrape (a pool's use changes).
+    private let databaseConnections: @Sendable () -> [String: Int]
+    private let connectionGauges = Mutex<[String: Gauge]>([:])
+
+    init(cache: ResponseCache?, databaseConnections: @escaping @Sendable () -> [String: Int]) {
         self.cache = cache
+        self.databaseConnections = databaseConnections
         cacheCounters = (
             registry.makeCounter(descriptor: .galley("cache_hits", unit: "total", help: "Pages answered from the response cache.")),
             registry.makeCounter(descriptor: .galley("cache_misses", unit: "total", help: "Cacheable pages that had to be rendered.")),
@@ -42,12 +47,6 @@ public final class SiteMetrics: Sendable {
             registry.makeGauge(descriptor: .galley("cache", unit: "bytes", help: "Memory held by the response cache.")),
             registry.makeGauge(descriptor: .galley("cache_budget", unit: "bytes", help: "The response cache's budget (--cache-size)."))
         )
-        for (role, count) in databaseConnections.sorted(by: { $0.key < $1.key }) {
-            registry.makeGauge(
-                descriptor: .galley("database_connections", unit: "", help: "Open database connections by role."),
-                labels: [("role", role)]
-            ).set(to: Double(count))
-        }
         registry.makeGauge(
             descriptor: .galley("build_info", unit: "", help: "Always 1; the labels say what is running."),
             labels: [("version", Self.version), ("swift", Self.swiftVersion)]
@@ -88,6 +87,18 @@ public final class SiteMetrics: Sendable {
             cacheCounters.evictions.increment(by: Int64(now.evictions - before.evictions))
             cacheGauges.entries.set(to: Double(now.entries))
             cacheGauges.bytes.set(to: Double(now.bytes))
+        }
+        for (role, count) in databaseConnections() {
+            let gauge = connectionGauges.withLock { gauges in
+                if let gauge = gauges[role] { return gauge }
+                let gauge = registry.makeGauge(
+                    descriptor: .galley("database_connections", unit: "", help: "Database connections by role (SQLite: writer, reader; PostgreSQL: in_use, maximum)."),
+                    labels: [("role", role)]
+                )
+                gauges[role] = gauge
+                return gauge
+            }
+            gauge.set(to: Double(count))
         }
         return registry.emitToBuffer()
     }

@@ -24,13 +24,11 @@ enum PostgresTestDatabase {
     static func with(_ body: (SQLStore) async throws -> Void) async throws {
         let (store, drop) = try await make()
         do {
-            try await body(store)
+            try await store.closing(body)
         } catch {
-            try await store.close()
             try await drop()
             throw error
         }
-        try await store.close()
         try await drop()
     }
 

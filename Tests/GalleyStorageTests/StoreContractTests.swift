@@ -280,13 +280,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
             try await TemporaryFolder.with { folder in
                 let store = try await SQLStore.openSQLite(path: folder.appendingPathComponent("galley.sqlite").path, logger: Logger(label: "test"))
                 try await store.migrate()
-                do {
-                    try await body(store)
-                } catch {
-                    try await store.close()
-                    throw error
-                }
-                try await store.close()
+                try await store.closing { try await body($0) }
             }
         case .postgres:
             try await PostgresTestDatabase.with { store in try await body(store) }

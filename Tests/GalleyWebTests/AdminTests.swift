@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdOTP
 import HummingbirdTesting
+import Logging
 import Testing
 
 @Suite struct SignInTests {
@@ -459,5 +460,36 @@ extension DateFormatter {
             #expect(try await bobBrowser.get("/admin").status == .seeOther, "disabling ends the sessions")
             #expect(try await bobBrowser.signIn("bob@example.com").status == .unauthorized)
         }
+    }
+}
+
+/// Behind a TLS proxy the site's base URL may say http; the proxy's `X-Forwarded-Proto` decides
+/// `Secure`, and only from a trusted proxy.
+@Suite struct ProxySchemeTests {
+    func sessionCookie(trusting proxies: TrustedProxies, forwardedProto: String?) async throws -> String {
+        var blog = AdminBlog()
+        blog.baseURL = "http://blog.internal"
+        try await blog.user("ada@example.com")
+        let app = try await buildApplication(
+            configuration: WebConfiguration(host: "127.0.0.1", port: 0, site: blog.site, trustedProxies: proxies),
+            store: blog.store, logger: Logger(label: "test")
+        )
+        return try await app.test(.live) { client in
+            let browser = Browser(client: client)
+            let form = try await browser.get("/admin/login")
+            var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            if let forwardedProto { headers[.init("X-Forwarded-Proto")!] = forwardedProto }
+            let body = "_csrf=\(form.csrf)&email=ada%40example.com&password=correct+horse+battery"
+            let page = try await browser.request("/admin/login", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(page.status == .seeOther)
+            return page.cookie("galley_session") ?? ""
+        }
+    }
+
+    @Test func aTrustedProxysHTTPSMakesTheCookieSecure() async throws {
+        let loopback = try #require(TrustedProxies(parsing: "127.0.0.1"))
+        #expect(try await sessionCookie(trusting: loopback, forwardedProto: "https").contains("Secure"))
+        #expect(try await sessionCookie(trusting: loopback, forwardedProto: nil).contains("Secure") == false)
+        #expect(try await sessionCookie(trusting: .none, forwardedProto: "https").contains("Secure") == false, "an untrusted peer's header is ignored")
     }
 }

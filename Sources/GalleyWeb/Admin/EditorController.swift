@@ -110,7 +110,7 @@ struct EditorController: Sendable {
             context.logger.notice("stale save refused", metadata: ["post": "\(conflict.current.id)", "base": "\(version.map(String.init) ?? "none")", "current": "\(conflict.current.version)"])
             return try pages.renderAdmin(ConflictPage(current: conflict.current, yours: fields, now: now), context: context, status: .conflict)
         } catch let error as GalleyError where error.status < 500 {
-            return try again(error.message.prefix(1).uppercased() + error.message.dropFirst(), status: .init(code: error.status))
+            return try again(error.message.asSentence, status: .init(code: error.status))
         }
     }
 

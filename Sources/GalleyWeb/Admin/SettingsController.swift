@@ -66,6 +66,6 @@ struct SettingsPage: AdminView {
         baseURL = settings.baseURL
         postsPerPage = settings.postsPerPage > 0 ? String(settings.postsPerPage) : ""
         self.notice = notice
-        self.error = error.map { $0.prefix(1).uppercased() + $0.dropFirst() }
+        self.error = error?.asSentence
     }
 }

@@ -36,7 +36,7 @@ struct UsersController: Sendable {
             return .redirect(to: Self.path + "?notice=added", type: .normal)
         } catch let error as GalleyError where error.status < 500 {
             let page = UsersPage(
-                users: try await store.users(), me: admin, error: error.message.prefix(1).uppercased() + error.message.dropFirst(),
+                users: try await store.users(), me: admin, error: error.message.asSentence,
                 typed: (form["email"] ?? "", form.text("name"))
             )
             return try pages.renderAdmin(page, context: context, status: .init(code: error.status))

@@ -16,7 +16,12 @@ struct ErrorPage: PageView {
         case 400..<500: "That request didn’t work"
         default: "Something went wrong"
         }
-        message = failure.message.prefix(1).uppercased() + failure.message.dropFirst()
+        message = failure.message.asSentence
         self.requestID = requestID
     }
+}
+
+extension String {
+    /// An error message (`a post needs a title`) as a sentence on a page: capitalized.
+    var asSentence: String { prefix(1).uppercased() + dropFirst() }
 }
