@@ -285,14 +285,32 @@ struct DiffLine {
     let sign: String
     let text: String
 
-    static func lines(from old: String, to new: String) -> [DiffLine] {
-        LineDiff.lines(from: old, to: new).map { line in
+    /// The changed lines with `context` unchanged lines around each change; longer unchanged
+    /// stretches fold into one line that says how many it hides.
+    static func lines(from old: String, to new: String, context: Int = 3) -> [DiffLine] {
+        let diff = LineDiff.lines(from: old, to: new)
+        let changed = diff.indices.filter { if case .same = diff[$0] { false } else { true } }
+        var shown = Set<Int>()
+        for index in changed { shown.formUnion(max(0, index - context)...min(diff.count - 1, index + context)) }
+        var lines: [DiffLine] = []
+        var hidden = 0
+        for (index, line) in diff.enumerated() {
+            guard shown.contains(index) || changed.isEmpty else {
+                hidden += 1
+                continue
+            }
+            if hidden > 0 {
+                lines.append(DiffLine(kind: "skip", sign: "⋯", text: "\(hidden) unchanged line\(hidden == 1 ? "" : "s")"))
+                hidden = 0
+            }
             switch line {
-            case .same(let text): DiffLine(kind: "same", sign: " ", text: text)
-            case .removed(let text): DiffLine(kind: "removed", sign: "−", text: text)
-            case .added(let text): DiffLine(kind: "added", sign: "+", text: text)
+            case .same(let text): lines.append(DiffLine(kind: "same", sign: " ", text: text))
+            case .removed(let text): lines.append(DiffLine(kind: "removed", sign: "−", text: text))
+            case .added(let text): lines.append(DiffLine(kind: "added", sign: "+", text: text))
             }
         }
+        if hidden > 0 { lines.append(DiffLine(kind: "skip", sign: "⋯", text: "\(hidden) unchanged line\(hidden == 1 ? "" : "s")")) }
+        return lines
     }
 }
 
@@ -353,7 +371,7 @@ struct RevisionsPage: AdminView {
             comparison = Comparison(
                 from: String(fromNumber), to: String(toNumber),
                 titleChange: old.title == new.title ? nil : "“\(old.title)” → “\(new.title)”",
-                lines: lines, unchanged: lines.allSatisfy { $0.kind == "same" }
+                lines: lines, unchanged: !lines.contains { $0.kind == "added" || $0.kind == "removed" }
             )
         } else {
             comparison = nil
