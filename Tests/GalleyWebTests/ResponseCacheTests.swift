@@ -312,8 +312,13 @@ final class MovableClock: Sendable {
 final class CountingStore: PublicOnlyStore {
     let inner = MemoryStore()
     private let count = Atomic<Int>(0)
+    private let stateReads = Atomic<Int>(0)
 
+    /// Every read, the site state's included.
     var reads: Int { count.load(ordering: .relaxed) }
+    /// Reads of pages' content: what a cache hit must not make. A live server's watcher also
+    /// reads the site state once a second in the background, whatever the requests.
+    var pageReads: Int { reads - stateReads.load(ordering: .relaxed) }
     var localChanges: LocalChanges { inner.localChanges }
     var connectionCounts: [String: Int] { [:] }
 
@@ -332,7 +337,10 @@ final class CountingStore: PublicOnlyStore {
     func publishedPost(slug: Slug, at now: Date) async throws -> Post? { await counted { await inner.publishedPost(slug: slug, at: now) } }
     func post(slug: Slug) async throws -> Post? { await counted { await inner.post(slug: slug) } }
     func revisions(ofPost id: Int64) async throws -> [Revision] { await counted { await inner.revisions(ofPost: id) } }
-    func siteState(at now: Date) async throws -> SiteState { await counted { await inner.siteState(at: now) } }
+    func siteState(at now: Date) async throws -> SiteState {
+        stateReads.add(1, ordering: .relaxed)
+        return await counted { await inner.siteState(at: now) }
+    }
     func allSlugs() async throws -> [Slug] { await counted { await inner.allSlugs() } }
     func setting(_ key: String) async throws -> String? { await counted { await inner.setting(key) } }
     func setSetting(_ key: String, to value: String) async throws { await inner.setSetting(key, to: value) }
