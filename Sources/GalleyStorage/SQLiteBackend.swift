@@ -46,6 +46,7 @@ final class SQLiteBackend: SQLBackend {
             }
             return SQLiteBackend(path: path, writer: writer, readers: readers)
         } catch {
+            // Opening failed: that is the error to report; closing what did open is best effort.
             for reader in readers { try? await reader.close() }
             try? await writer.close()
             throw error
