@@ -20,8 +20,7 @@ public struct Media: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
-    public var fileName: String { "\(sha256).\(kind.fileExtension)" }
-    public var path: String { "/media/\(fileName)" }
+    public var path: String { info.path }
     public var info: MediaInfo {
         MediaInfo(sha256: sha256, kind: kind, size: bytes.count, originalName: originalName, createdAt: createdAt)
     }
