@@ -74,12 +74,15 @@ final class PostgresBackend: SQLBackend {
     }
 
     func exclusively<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await withConnection { connection in
             let db = connection.sql()
+            // Another replica's migration may take a while: wait for it however long it takes.
+            try await db.raw("SET statement_timeout = 0").run()
             try await db.raw("SELECT pg_advisory_lock(\(bind: Self.migrationLock))").run()
             do {
                 let result = try await body(db)
                 try await db.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLock))").run()
+                try await db.raw("RESET statement_timeout").run()
                 return result
             } catch {
                 do {

@@ -176,6 +176,8 @@ def main():
         subprocess.run([str(postgres), "start", str(pg_dir), str(pg_port)], check=True)
         healed = wait_until(lambda: request(b.port, "/readyz")[0] == 200 and request(a.port, "/readyz")[0] == 200, timeout=30)
         check(healed is not None, f"both replicas heal by themselves when PostgreSQL is back ({healed if healed is None else round(healed, 1)} s)")
+        if healed is not None:
+            print(f"replicas: both ready again {healed:.1f} s after PostgreSQL came back")
         check(request(b.port, "/search?q=replica")[0] == 200, "B searches again")
         check(publish(a.port, session, "After the outage", "after-the-outage") == 303, "A writes again")
         check(wait_until(lambda: "After the outage" in request(b.port, "/")[2], timeout=5) is not None, "and B sees it")
