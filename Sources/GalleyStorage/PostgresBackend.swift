@@ -97,7 +97,36 @@ final class PostgresBackend: SQLBackend {
     }
 
     /// A pooled connection for `body`, or a 503 when none comes within ``connectionTimeout``.
+    ///
+    /// Once the database has been found unreachable, one request at a time tries it (the
+    /// watcher's poll is usually that one) and the others answer 503 at once instead of each
+    /// waiting out the timeout; the first success ends the outage.
     private func withConnection<T: Sendable>(_ body: @Sendable @escaping (PostgresConnection) async throws -> T) async throws -> T {
+        let probing = try outage.withLock { outage -> Bool in
+            guard outage.down else { return false }
+            guard !outage.probing else { throw Self.unavailable }
+            outage.probing = true
+            return true
+        }
+        defer { if probing { outage.withLock { $0.probing = false } } }
+        do {
+            let result = try await leaseAndRun(body)
+            if probing { outage.withLock { $0.down = false } }
+            return result
+        } catch let error as GalleyError where error == Self.unavailable {
+            outage.withLock { $0.down = true }
+            throw error
+        }
+    }
+
+    private struct Outage {
+        var down = false
+        var probing = false
+    }
+
+    private let outage = Mutex(Outage())
+
+    private func leaseAndRun<T: Sendable>(_ body: @Sendable @escaping (PostgresConnection) async throws -> T) async throws -> T {
         inUse.add(1, ordering: .relaxed)
         defer { inUse.subtract(1, ordering: .relaxed) }
         let leased = Flag()

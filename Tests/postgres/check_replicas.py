@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -169,6 +170,23 @@ def main():
         check(status == 503 and elapsed < 7, f"an uncached page answers 503, not a hang: {status} after {elapsed:.1f} s")
         check(request_id != "" and request_id in body, "the 503 carries the request id")
         check("service_unavailable" in body and "PSQL" not in body and "postgres" not in body.lower(), f"and no internals: {body[:160]!r}")
+        # Known to be down: one request at a time tries the database, the others answer at once.
+        timings = []
+
+        def timed_search(word):
+            started = time.monotonic()
+            status = request(b.port, f"/search?q={word}")[0]
+            timings.append((status, time.monotonic() - started))
+
+        threads = [threading.Thread(target=timed_search, args=(f"word{index}",)) for index in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        fast = [seconds for status, seconds in timings if status == 503 and seconds < 1]
+        check(all(status == 503 for status, _ in timings) and len(fast) >= 3,
+              f"while it is known to be down, requests answer 503 at once: {[(status, round(seconds, 2)) for status, seconds in timings]}")
+        print(f"replicas: 4 concurrent uncached pages during the outage answered in {sorted(round(s, 3) for _, s in timings)} s")
         status, _, _, _ = request(a.port, "/healthz")
         check(status == 200, "A's /healthz still answers: the process is alive")
         print(f"replicas: during the outage /readyz and an uncached page answered 503 in under {max(elapsed, 0):.1f} s")
