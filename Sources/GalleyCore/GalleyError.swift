@@ -50,4 +50,9 @@ public struct GalleyError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func notFound(_ message: String) -> GalleyError {
         GalleyError(.notFound, message)
     }
+
+    /// A post id that names no post.
+    public static func noSuchPost(_ id: some CustomStringConvertible) -> GalleyError {
+        GalleyError(.notFound, "there is no post \(String(describing: id).prefix(40))")
+    }
 }

@@ -1,27 +1,22 @@
 import Foundation
 
 extension MemoryStore {
-    func postsByID(_ id: Int64) -> Post? {
+    public func post(id: Int64) -> Post? {
         posts.values.first { $0.id == id }
     }
 
-    public func post(id: Int64) -> Post? {
-        postsByID(id)
+    /// The post `id` names, or a 404.
+    func existingPost(_ id: Int64) throws -> Post {
+        guard let post = post(id: id) else { throw GalleyError.noSuchPost(id) }
+        return post
     }
 
     public func autosave(postID: Int64, title: String, source: String, userID: Int64?, at now: Date) throws -> Revision {
-        guard postsByID(postID) != nil else { throw GalleyError.notFound("there is no post \(postID)") }
+        _ = try existingPost(postID)
         var list = revisionsByPost[postID] ?? []
-        var revision = Revision(
-            postID: postID, number: (list.last?.number ?? 0) + 1, title: title, source: source,
-            createdAt: now, kind: .autosave, authorID: userID
-        )
-        if let last = list.last, last.kind == .autosave, last.authorID == userID {
-            revision.number = last.number
-            list[list.count - 1] = revision
-        } else {
-            list.append(revision)
-        }
+        let (revision, replacesLast) = Revision.autosave(of: postID, after: list.last, title: title, source: source, by: userID, at: now)
+        if replacesLast { list.removeLast() }
+        list.append(revision)
         revisionsByPost[postID] = list
         localChanges.record()
         return revision
@@ -37,7 +32,7 @@ extension MemoryStore {
     }
 
     public func setTrashed(postID: Int64, _ trashed: Bool, at now: Date) throws {
-        guard var post = postsByID(postID) else { throw GalleyError.notFound("there is no post \(postID)") }
+        var post = try existingPost(postID)
         guard (post.trashedAt != nil) != trashed else { return }
         post.trashedAt = trashed ? now : nil
         if trashed { post.status = .draft }
@@ -48,7 +43,7 @@ extension MemoryStore {
     }
 
     public func purgePost(id: Int64) throws {
-        guard let post = postsByID(id) else { throw GalleyError.notFound("there is no post \(id)") }
+        let post = try existingPost(id)
         guard post.trashedAt != nil else { throw GalleyError(.conflict, "only a post in the trash can be deleted for good") }
         posts[post.slug] = nil
         revisionsByPost[id] = nil
@@ -57,7 +52,7 @@ extension MemoryStore {
     }
 
     public func redirect(from slug: Slug) -> Slug? {
-        redirects[slug].flatMap(postsByID)?.slug
+        redirects[slug].flatMap(post(id:))?.slug
     }
 
     // MARK: Users

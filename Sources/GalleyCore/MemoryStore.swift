@@ -18,40 +18,32 @@ public actor MemoryStore: Store {
     public init() {}
 
     public func savePost(_ draft: PostDraft, rendered: RenderedMarkdown, at now: Date) -> SaveResult {
-        apply(SavePlan(existing: posts[draft.slug], draft: draft, rendered: rendered, userID: nil, at: now), userID: nil)
+        apply(SavePlan(existing: posts[draft.slug], draft: draft, rendered: rendered, userID: nil, at: now))
     }
 
     public func savePost(_ edit: PostEdit, rendered: RenderedMarkdown, at now: Date) throws -> SaveResult {
-        let existing = try edit.id.map { id in
-            guard let post = post(id: id) else { throw GalleyError.notFound("there is no post \(id)") }
-            return post
-        }
+        let existing = try edit.id.map(existingPost)
         try SavePlan.check(edit, against: existing)
         if let other = posts[edit.draft.slug], other.id != existing?.id {
             throw SavePlan.slugTaken(edit.draft.slug)
         }
-        return apply(SavePlan(existing: existing, draft: edit.draft, rendered: rendered, userID: edit.userID, at: now), userID: edit.userID)
+        return apply(SavePlan(existing: existing, draft: edit.draft, rendered: rendered, userID: edit.userID, at: now))
     }
 
-    private func apply(_ plan: SavePlan, userID: Int64?) -> SaveResult {
+    private func apply(_ plan: SavePlan) -> SaveResult {
         var post = plan.post
         guard plan.outcome != .unchanged else { return SaveResult(post: post, outcome: .unchanged) }
         if plan.outcome == .created {
             lastPostID += 1
             post.id = lastPostID
         }
-        if let old = plan.redirectFrom {
-            posts[old] = nil
-            redirects[old] = post.id
-        }
+        if let old = plan.redirectFrom { redirects[old] = post.id }
         redirects[post.slug] = nil
         if plan.appendsRevision {
             let last = revisionsByPost[post.id]?.last?.number ?? 0
-            var revision = plan.revision(after: last, userID: userID)
-            revision.postID = post.id
-            revisionsByPost[post.id, default: []].append(revision)
+            revisionsByPost[post.id, default: []].append(plan.revision(of: post.id, after: last))
         }
-        if let previous = postsByID(post.id), previous.slug != post.slug {
+        if let previous = self.post(id: post.id), previous.slug != post.slug {
             posts[previous.slug] = nil
         }
         posts[post.slug] = post

@@ -28,3 +28,16 @@ public struct Revision: Sendable, Equatable, Codable {
         self.authorID = authorID
     }
 }
+
+extension Revision {
+    /// The autosave of `title` and `source` by `userID`, coming after `last` (the post's latest
+    /// revision): it takes `last`'s place when that is an autosave by the same user, so that a
+    /// stretch of typing leaves one revision, not one per pause.
+    public static func autosave(
+        of postID: Int64, after last: Revision?, title: String, source: String, by userID: Int64?, at now: Date
+    ) -> (revision: Revision, replacesLast: Bool) {
+        let replaces = last.map { $0.kind == .autosave && $0.authorID == userID } ?? false
+        let number = (last?.number ?? 0) + (replaces ? 0 : 1)
+        return (Revision(postID: postID, number: number, title: title, source: source, createdAt: now, kind: .autosave, authorID: userID), replaces)
+    }
+}

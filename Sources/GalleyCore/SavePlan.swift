@@ -10,10 +10,13 @@ public struct SavePlan: Sendable {
     public var appendsRevision: Bool
     /// The slug the post leaves, kept as a redirect because readers may have it.
     public var redirectFrom: Slug?
+    /// Who saves: the revision's author.
+    public var savedBy: Int64?
 
     /// Plans saving `draft` over `existing` (nil for a new post), rendered as `rendered`, by
     /// `userID` at `now`.
     public init(existing: Post?, draft: PostDraft, rendered: RenderedMarkdown, userID: Int64?, at now: Date) {
+        savedBy = userID
         guard let existing else {
             post = Post(
                 id: 0, slug: draft.slug, title: draft.title, summary: draft.summary, source: draft.source,
@@ -44,11 +47,12 @@ public struct SavePlan: Sendable {
         redirectFrom = existing.slug != draft.slug && existing.status == .published ? existing.slug : nil
     }
 
-    /// The revision this save appends after `lastNumber`.
-    public func revision(after lastNumber: Int, userID: Int64?) -> Revision {
+    /// The revision this save appends to post `postID` (the plan's post has no id yet when it
+    /// is new), after revision `lastNumber`.
+    public func revision(of postID: Int64, after lastNumber: Int) -> Revision {
         Revision(
-            postID: post.id, number: lastNumber + 1, title: post.title, source: post.source,
-            createdAt: post.updatedAt, kind: .save, authorID: userID
+            postID: postID, number: lastNumber + 1, title: post.title, source: post.source,
+            createdAt: post.updatedAt, kind: .save, authorID: savedBy
         )
     }
 

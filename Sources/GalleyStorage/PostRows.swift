@@ -31,6 +31,12 @@ enum PostRows {
         try await posts(db.raw("SELECT \(unsafeRaw: allColumns) FROM posts WHERE id = \(bind: id)").all(), in: db).first
     }
 
+    /// The post `id` names, or a 404.
+    static func existingPost(id: Int64, in db: any SQLDatabase) async throws -> Post {
+        guard let post = try await post(id: id, in: db) else { throw GalleyError.noSuchPost(id) }
+        return post
+    }
+
     /// Full posts from rows of `allColumns`, with their tags.
     static func posts(_ rows: [any SQLRow], in db: any SQLDatabase) async throws -> [Post] {
         let ids = try rows.map { try $0.decode(column: "id", as: Int64.self) }
@@ -55,12 +61,12 @@ enum PostRows {
                 ),
                 tags: tags[id] ?? [],
                 status: try PostStatus(rawValue: row.decode(column: "status", as: String.self)) ?? .draft,
-                publishedAt: try date(row, "published_at"),
-                createdAt: try date(row, "created_at"),
-                updatedAt: try date(row, "updated_at"),
+                publishedAt: try row.date("published_at"),
+                createdAt: try row.date("created_at"),
+                updatedAt: try row.date("updated_at"),
                 version: try row.decode(column: "version", as: Int.self),
                 authorID: try row.decode(column: "author_id", as: Int64?.self),
-                trashedAt: try row.decode(column: "trashed_at", as: Int64?.self).map(Date.init(millisecondsSince1970:))
+                trashedAt: try row.optionalDate("trashed_at")
             )
         }
     }
@@ -76,8 +82,8 @@ enum PostRows {
                 title: try row.decode(column: "title", as: String.self),
                 summary: try row.decode(column: "excerpt", as: String.self),
                 tags: tags[id] ?? [],
-                publishedAt: try date(row, "published_at"),
-                updatedAt: try date(row, "updated_at"),
+                publishedAt: try row.date("published_at"),
+                updatedAt: try row.date("updated_at"),
                 readingMinutes: ReadingTime.minutes(words: try row.decode(column: "word_count", as: Int.self))
             )
         }
@@ -155,8 +161,15 @@ enum PostRows {
         }
         return tags
     }
+}
 
-    private static func date(_ row: any SQLRow, _ column: String) throws -> Date {
-        Date(millisecondsSince1970: try row.decode(column: column, as: Int64.self))
+extension SQLRow {
+    /// A time stored as milliseconds since 1970, as every table here stores times.
+    func date(_ column: String) throws -> Date {
+        Date(millisecondsSince1970: try decode(column: column, as: Int64.self))
+    }
+
+    func optionalDate(_ column: String) throws -> Date? {
+        try decode(column: column, as: Int64?.self).map(Date.init(millisecondsSince1970:))
     }
 }

@@ -25,7 +25,7 @@ enum RevisionRows {
                 number: try row.decode(column: "number", as: Int.self),
                 title: try row.decode(column: "title", as: String.self),
                 source: try row.decode(column: "source", as: String.self),
-                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
+                createdAt: try row.date("created_at"),
                 kind: Revision.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .save,
                 authorID: try row.decode(column: "author_id", as: Int64?.self)
             ))

@@ -11,38 +11,29 @@ extension SQLStore {
     public func savePost(_ edit: PostEdit, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult {
         let dialect = self.dialect
         return try await write { db in
-            let existing: Post?
-            if let id = edit.id {
-                guard let post = try await PostRows.post(id: id, in: db) else { throw GalleyError.notFound("there is no post \(id)") }
-                existing = post
-            } else {
-                existing = nil
-            }
+            var existing: Post?
+            if let id = edit.id { existing = try await PostRows.existingPost(id: id, in: db) }
             try SavePlan.check(edit, against: existing)
             let holder = try await db.raw("SELECT id FROM posts WHERE slug = \(bind: edit.draft.slug.rawValue)").first()
             if let holder, try holder.decode(column: "id", as: Int64.self) != existing?.id {
                 throw SavePlan.slugTaken(edit.draft.slug)
             }
             let plan = SavePlan(existing: existing, draft: edit.draft, rendered: rendered, userID: edit.userID, at: now)
-            return try await Self.apply(plan, userID: edit.userID, dialect: dialect, in: db)
+            return try await Self.apply(plan, dialect: dialect, in: db)
         }
     }
 
     public func autosave(postID: Int64, title: String, source: String, userID: Int64?, at now: Date) async throws -> Revision {
         try await write { db in
             guard try await db.raw("SELECT id FROM posts WHERE id = \(bind: postID)").first() != nil else {
-                throw GalleyError.notFound("there is no post \(postID)")
+                throw GalleyError.noSuchPost(postID)
             }
             let last = try await RevisionRows.revisions(ofPost: postID, in: db, onlyLatest: true).first
-            var revision = Revision(
-                postID: postID, number: (last?.number ?? 0) + 1, title: title, source: source,
-                createdAt: now, kind: .autosave, authorID: userID
-            )
-            if let last, last.kind == .autosave, last.authorID == userID {
-                revision.number = last.number
+            let (revision, replacesLast) = Revision.autosave(of: postID, after: last, title: title, source: source, by: userID, at: now)
+            if replacesLast {
                 try await db.raw("""
                     UPDATE revisions SET title = \(bind: title), source = \(bind: source), created_at = \(bind: now.millisecondsSince1970)
-                    WHERE post_id = \(bind: postID) AND number = \(bind: last.number)
+                    WHERE post_id = \(bind: postID) AND number = \(bind: revision.number)
                     """).run()
             } else {
                 try await RevisionRows.insert(revision, in: db)
@@ -83,9 +74,9 @@ extension SQLStore {
                 slug: try Slug(try row.decode(column: "slug", as: String.self)),
                 title: try row.decode(column: "title", as: String.self),
                 status: PostStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft,
-                publishedAt: Date(millisecondsSince1970: try row.decode(column: "published_at", as: Int64.self)),
-                updatedAt: Date(millisecondsSince1970: try row.decode(column: "updated_at", as: Int64.self)),
-                trashedAt: try row.decode(column: "trashed_at", as: Int64?.self).map(Date.init(millisecondsSince1970:)),
+                publishedAt: try row.date("published_at"),
+                updatedAt: try row.date("updated_at"),
+                trashedAt: try row.optionalDate("trashed_at"),
                 authorID: try row.decode(column: "author_id", as: Int64?.self)
             ))
         }
@@ -94,7 +85,7 @@ extension SQLStore {
 
     public func setTrashed(postID: Int64, _ trashed: Bool, at now: Date) async throws {
         try await write { db in
-            guard let post = try await PostRows.post(id: postID, in: db) else { throw GalleyError.notFound("there is no post \(postID)") }
+            let post = try await PostRows.existingPost(id: postID, in: db)
             guard (post.trashedAt != nil) != trashed else { return }
             if trashed {
                 try await db.raw("""
@@ -110,7 +101,7 @@ extension SQLStore {
     public func purgePost(id: Int64) async throws {
         let dialect = self.dialect
         try await write { db in
-            guard let post = try await PostRows.post(id: id, in: db) else { throw GalleyError.notFound("there is no post \(id)") }
+            let post = try await PostRows.existingPost(id: id, in: db)
             guard post.trashedAt != nil else { throw GalleyError(.conflict, "only a post in the trash can be deleted for good") }
             if dialect == .sqlite { try await db.raw("DELETE FROM posts_fts WHERE rowid = \(bind: id)").run() }
             try await db.raw("DELETE FROM posts WHERE id = \(bind: id)").run()
@@ -176,7 +167,7 @@ extension SQLStore {
                 disabled: try row.decode(column: "disabled", as: Bool.self),
                 totpSecret: try row.decode(column: "totp_secret", as: String?.self),
                 recoveryCodeHashes: codes.split(separator: " ").map(String.init),
-                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+                createdAt: try row.date("created_at")
             ))
         }
         return users
@@ -219,8 +210,8 @@ extension SQLStore {
             userID: try row.decode(column: "user_id", as: Int64.self),
             csrfToken: try row.decode(column: "csrf_token", as: String.self),
             awaitingSecondFactor: try row.decode(column: "awaiting_second_factor", as: Bool.self),
-            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self)),
-            lastSeenAt: Date(millisecondsSince1970: try row.decode(column: "last_seen_at", as: Int64.self))
+            createdAt: try row.date("created_at"),
+            lastSeenAt: try row.date("last_seen_at")
         )
     }
 
@@ -272,7 +263,7 @@ extension SQLStore {
             bytes: Array(try row.decode(column: "bytes", as: Data.self)),
             originalName: try row.decode(column: "original_name", as: String.self),
             uploadedBy: try row.decode(column: "uploaded_by", as: Int64?.self),
-            createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+            createdAt: try row.date("created_at")
         )
     }
 
@@ -288,7 +279,7 @@ extension SQLStore {
                 kind: kind,
                 size: try row.decode(column: "size", as: Int.self),
                 originalName: try row.decode(column: "original_name", as: String.self),
-                createdAt: Date(millisecondsSince1970: try row.decode(column: "created_at", as: Int64.self))
+                createdAt: try row.date("created_at")
             ))
         }
         return list

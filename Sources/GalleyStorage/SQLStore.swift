@@ -84,7 +84,7 @@ public final class SQLStore: Store {
             """).first() }
         return SiteState(
             revision: try row?.decode(column: "revision", as: Int64.self) ?? 0,
-            nextPublication: try row?.decode(column: "next_publication", as: Int64?.self).map(Date.init(millisecondsSince1970:))
+            nextPublication: try row?.optionalDate("next_publication")
         )
     }
 
@@ -92,12 +92,12 @@ public final class SQLStore: Store {
         let dialect = self.dialect
         return try await write { db in
             let existing = try await PostRows.post(slug: draft.slug, in: db)
-            return try await Self.apply(SavePlan(existing: existing, draft: draft, rendered: rendered, userID: nil, at: now), userID: nil, dialect: dialect, in: db)
+            return try await Self.apply(SavePlan(existing: existing, draft: draft, rendered: rendered, userID: nil, at: now), dialect: dialect, in: db)
         }
     }
 
     /// Writes what `plan` says, in the caller's transaction.
-    static func apply(_ plan: SavePlan, userID: Int64?, dialect: SQLDialect, in db: any SQLDatabase) async throws -> SaveResult {
+    static func apply(_ plan: SavePlan, dialect: SQLDialect, in db: any SQLDatabase) async throws -> SaveResult {
         var post = plan.post
         guard plan.outcome != .unchanged else { return SaveResult(post: post, outcome: .unchanged) }
         post.id = try await PostRows.write(post, isNew: plan.outcome == .created, dialect: dialect, in: db)
@@ -111,9 +111,7 @@ public final class SQLStore: Store {
         if plan.appendsRevision {
             let last = try await db.raw("SELECT COALESCE(MAX(number), 0) AS last FROM revisions WHERE post_id = \(bind: post.id)")
                 .first()?.decode(column: "last", as: Int.self) ?? 0
-            var revision = plan.revision(after: last, userID: userID)
-            revision.postID = post.id
-            try await RevisionRows.insert(revision, in: db)
+            try await RevisionRows.insert(plan.revision(of: post.id, after: last), in: db)
         }
         try await bumpSiteRevision(in: db)
         return SaveResult(post: post, outcome: plan.outcome)
@@ -125,27 +123,27 @@ public final class SQLStore: Store {
 
     public func publishedPosts(_ request: PageRequest, tagged tag: Slug?, at now: Date) async throws -> Page<PostSummary> {
         try await read { db in
-        let filter = PostRows.publicFilter(at: now, tagged: tag)
-        let count = try await db.raw("SELECT COUNT(*) AS total FROM posts WHERE " + filter).first()
-        let rows = try await db.raw("""
-            SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(filter)
-            ORDER BY published_at DESC, id DESC LIMIT \(bind: request.perPage) OFFSET \(bind: request.offset)
-            """).all()
-        return Page(
-            items: try await PostRows.summaries(rows, in: db),
-            request: request,
-            total: try count?.decode(column: "total", as: Int.self) ?? 0
-        )
+            let filter = PostRows.publicFilter(at: now, tagged: tag)
+            let count = try await db.raw("SELECT COUNT(*) AS total FROM posts WHERE " + filter).first()
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(filter)
+                ORDER BY published_at DESC, id DESC LIMIT \(bind: request.perPage) OFFSET \(bind: request.offset)
+                """).all()
+            return Page(
+                items: try await PostRows.summaries(rows, in: db),
+                request: request,
+                total: try count?.decode(column: "total", as: Int.self) ?? 0
+            )
         }
     }
 
     public func publishedArchive(at now: Date) async throws -> [PostSummary] {
         try await read { db in
-        let rows = try await db.raw("""
-            SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(PostRows.publicFilter(at: now, tagged: nil))
-            ORDER BY published_at DESC, id DESC
-            """).all()
-        return try await PostRows.summaries(rows, in: db)
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(PostRows.publicFilter(at: now, tagged: nil))
+                ORDER BY published_at DESC, id DESC
+                """).all()
+            return try await PostRows.summaries(rows, in: db)
         }
     }
 

@@ -237,7 +237,7 @@ struct EditorController: Sendable {
         let user = try context.requireUser()
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text), id > 0, let post = try await store.post(id: id) else {
-            throw GalleyError.notFound("there is no post \(text.prefix(40))")
+            throw GalleyError.noSuchPost(text)
         }
         guard user.mayEdit(post) else { throw GalleyError(.forbidden, "authors can change only their own posts") }
         return post
