@@ -38,16 +38,11 @@ struct AuthController: Sendable {
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var request = request
-        let form = try await checkedForm(&request)
+        let form = try await checkedForm(request)
         let email = User.normalizedEmail(form["email"] ?? "")
         let next = AdminPath.safeNext(form["next"])
         let now = clock()
-        if let wait = throttle.retryAfter(account: email, address: context.clientAddress, at: now) {
-            var error = GalleyError(.tooManyRequests, "too many failed sign-ins; try again in \(wait) seconds")
-            error.retryAfter = wait
-            throw error
-        }
+        try throttle.check(account: email, address: context.clientAddress, at: now, counting: "failed sign-ins")
         let user = try await store.user(email: email)
         guard try await Passwords.verify(form["password"] ?? "", hash: user?.passwordHash), let user, !user.disabled else {
             throttle.recordFailure(account: email, address: context.clientAddress, at: now)
@@ -96,8 +91,7 @@ struct AuthController: Sendable {
     }
 
     @Sendable func setup(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var request = request
-        let form = try await checkedForm(&request)
+        let form = try await checkedForm(request)
         let token = form["token"] ?? ""
         guard try await FirstRunSetup.accepts(token, store: store, at: clock()) else {
             throw GalleyError.notFound("this setup link has expired or was used; run `galley serve` again for a new one, or `galley user add`")
@@ -139,11 +133,7 @@ struct AuthController: Sendable {
         let form = try await Form.read(&request)
         let next = AdminPath.safeNext(form["next"])
         let now = clock()
-        if let wait = throttle.retryAfter(account: user.email, address: context.clientAddress, at: now) {
-            var error = GalleyError(.tooManyRequests, "too many wrong codes; try again in \(wait) seconds")
-            error.retryAfter = wait
-            throw error
-        }
+        try throttle.check(account: user.email, address: context.clientAddress, at: now, counting: "wrong codes")
         let entered = (form["code"] ?? "").filter { !$0.isWhitespace }
         if TwoFactor.verify(entered, secret: user.totpSecret, at: now) {
             // accepted
@@ -171,8 +161,7 @@ struct AuthController: Sendable {
 
     @Sendable func enableTwoFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard var user = context.user else { throw GalleyError(.forbidden, "sign in first") }
-        var request = request
-        let form = try await Form.read(&request)
+        let form = try await Form.read(request)
         let secret = form["secret"] ?? ""
         guard secret.count >= 20, TwoFactor.verify(form["code"] ?? "", secret: secret, at: clock()) else {
             return try pages.renderAdmin(
@@ -190,8 +179,7 @@ struct AuthController: Sendable {
 
     @Sendable func disableTwoFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard var user = context.user else { throw GalleyError(.forbidden, "sign in first") }
-        var request = request
-        let form = try await Form.read(&request)
+        let form = try await Form.read(request)
         guard TwoFactor.verify(form["code"] ?? "", secret: user.totpSecret, at: clock()) else {
             return try pages.renderAdmin(AccountPage(user: user, error: "That code is not valid."), context: context, status: .badRequest)
         }
@@ -212,8 +200,8 @@ struct AuthController: Sendable {
     }
 
     /// The form of a signed-out page, once its token matches the cookie's.
-    private func checkedForm(_ request: inout Request) async throws -> Form {
-        let form = try await Form.read(&request)
+    private func checkedForm(_ request: Request) async throws -> Form {
+        let form = try await Form.read(request)
         guard let cookie = request.cookies[Sessions.formCookieName]?.value, let sent = form["_csrf"], Secret.equal(cookie, sent) else {
             throw GalleyError(.forbidden, "this form has expired or did not come from this site; reload the page and try again")
         }

@@ -87,8 +87,7 @@ struct EditorController: Sendable {
     /// the store refuses comes back with the author's words in it and the reason.
     private func submit(_ request: Request, context: AppRequestContext, post: Post?) async throws -> Response {
         let user = try context.requireUser()
-        var request = request
-        let form = try await Form.read(&request)
+        let form = try await Form.read(request)
         let fields = EditorFields(form)
         let now = clock()
         let version = form["version"].flatMap(Int.init)
@@ -118,8 +117,7 @@ struct EditorController: Sendable {
 
     @Sendable func preview(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireUser()
-        var request = request
-        let form = try await Form.read(&request)
+        let form = try await Form.read(request)
         return Response(
             status: .ok, headers: AdminHeaders.fields(contentType: "text/html; charset=utf-8"),
             body: .init(byteBuffer: ByteBuffer(string: writer.renderer.render(form.text("source")).html))
@@ -129,8 +127,7 @@ struct EditorController: Sendable {
     @Sendable func autosave(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let post = try await editablePost(context)
-        var request = request
-        let form = try await Form.read(&request)
+        let form = try await Form.read(request)
         let revision = try await store.autosave(postID: post.id, title: form.text("title"), source: form.text("source"), userID: user.id, at: clock())
         return try autosaved(revision, post: post)
     }
@@ -139,8 +136,7 @@ struct EditorController: Sendable {
     /// from then on; the page then carries on as the editor of that post.
     @Sendable func autosaveNew(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        var request = request
-        let form = try await Form.read(&request)
+        let form = try await Form.read(request)
         var fields = EditorFields(form)
         fields.status = .draft
         var draft = try fields.draft(now: clock(), previous: nil)
@@ -267,6 +263,14 @@ enum Notice: String {
 extension AppRequestContext {
     func requireUser() throws -> User {
         guard let user, session?.awaitingSecondFactor == false else { throw GalleyError(.forbidden, "sign in first") }
+        return user
+    }
+
+    /// The signed-in admin; anyone else gets a 403 saying only admins may `what`.
+    @discardableResult
+    func requireAdmin(to what: String) throws -> User {
+        let user = try requireUser()
+        guard user.mayManageSite else { throw GalleyError(.forbidden, "only admins \(what)") }
         return user
     }
 }

@@ -21,6 +21,12 @@ struct Form: Sendable {
         }
     }
 
+    /// Reads the form of a request that nothing reads after.
+    static func read(_ request: Request) async throws -> Form {
+        var request = request
+        return try await read(&request)
+    }
+
     /// Reads the request's form, keeping the body on the request for whoever reads it next.
     static func read(_ request: inout Request) async throws -> Form {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {

@@ -1,4 +1,5 @@
 import Foundation
+import GalleyCore
 import Synchronization
 
 /// Counts failed sign-ins per account and per client address over a sliding window, and says how
@@ -16,6 +17,15 @@ final class LoginThrottle: Sendable {
 
     init(limits: Limits = Limits()) {
         self.limits = limits
+    }
+
+    /// Throws a 429 with `Retry-After` when `account` or `address` must wait; `what` names the
+    /// failures counted (`failed sign-ins`).
+    func check(account: String, address: String?, at now: Date, counting what: String) throws {
+        guard let wait = retryAfter(account: account, address: address, at: now) else { return }
+        var error = GalleyError(.tooManyRequests, "too many \(what); try again in \(wait) seconds")
+        error.retryAfter = wait
+        throw error
     }
 
     /// Seconds to wait before trying again, or nil when a try is allowed now.

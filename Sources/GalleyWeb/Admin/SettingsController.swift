@@ -15,15 +15,14 @@ struct SettingsController: Sendable {
     }
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try requireAdmin(context)
+        try context.requireAdmin(to: "change the site's settings")
         let notice = request.uri.queryParameters.get("notice") == "saved" ? "Saved. Every page shows the new settings now." : nil
         return try pages.renderAdmin(SettingsPage(pages.site.settings, notice: notice), context: context)
     }
 
     @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try requireAdmin(context)
-        var request = request
-        let form = try await Form.read(&request)
+        try context.requireAdmin(to: "change the site's settings")
+        let form = try await Form.read(request)
         do {
             let settings = try SiteSettings.validated(
                 title: form.text("title"), description: form.text("description"), author: form.text("author"),
@@ -40,10 +39,6 @@ struct SettingsController: Sendable {
             )
             return try pages.renderAdmin(SettingsPage(typed, error: error.message), context: context, status: .badRequest)
         }
-    }
-
-    private func requireAdmin(_ context: AppRequestContext) throws {
-        guard try context.requireUser().mayManageSite else { throw GalleyError(.forbidden, "only admins change the site's settings") }
     }
 }
 

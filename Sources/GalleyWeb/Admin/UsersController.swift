@@ -18,15 +18,14 @@ struct UsersController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let admin = try requireAdmin(context)
+        let admin = try context.requireAdmin(to: "manage users")
         let notice = request.uri.queryParameters.get("notice").map { $0 == "added" ? "User added." : "Saved." }
         return try pages.renderAdmin(UsersPage(users: try await store.users(), me: admin, notice: notice), context: context)
     }
 
     @Sendable func add(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let admin = try requireAdmin(context)
-        var request = request
-        let form = try await Form.read(&request)
+        let admin = try context.requireAdmin(to: "manage users")
+        let form = try await Form.read(request)
         do {
             guard let role = Role(rawValue: form["role"] ?? "") else { throw GalleyError(.invalidInput, "choose a role") }
             let user = try await UserAdministration(store: store, clock: clock).add(
@@ -52,7 +51,7 @@ struct UsersController: Sendable {
     }
 
     private func setDisabled(_ disabled: Bool, context: AppRequestContext) async throws -> Response {
-        let admin = try requireAdmin(context)
+        let admin = try context.requireAdmin(to: "manage users")
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text), var user = try await store.user(id: id) else { throw GalleyError.notFound("there is no user \(text.prefix(40))") }
         guard user.id != admin.id else { throw GalleyError(.conflict, "you cannot disable yourself; another admin can") }
@@ -60,12 +59,6 @@ struct UsersController: Sendable {
         try await store.updateUser(user)
         context.logger.notice(disabled ? "user disabled" : "user enabled", metadata: ["user": "\(user.id)"])
         return .redirect(to: Self.path + "?notice=saved", type: .normal)
-    }
-
-    private func requireAdmin(_ context: AppRequestContext) throws -> User {
-        let user = try context.requireUser()
-        guard user.mayManageSite else { throw GalleyError(.forbidden, "only admins manage users") }
-        return user
     }
 }
 
