@@ -77,6 +77,9 @@ public protocol EditorStore: Sendable {
     /// appended. The post itself does not change.
     func autosave(postID: Int64, title: String, source: String, userID: Int64?, at now: Date) async throws -> Revision
 
+    /// One revision of a post: revision `number`, or the latest when `number` is nil.
+    func revision(ofPost id: Int64, number: Int?) async throws -> Revision?
+
     /// The posts of one list, most recently updated first; `matching` searches titles
     /// (case-insensitive), `authorID` keeps one author's posts.
     func postListings(_ filter: PostFilter, matching: String, authorID: Int64?, limit: Int, at now: Date) async throws -> [PostListing]

@@ -22,6 +22,11 @@ extension MemoryStore {
         return revision
     }
 
+    public func revision(ofPost id: Int64, number: Int?) -> Revision? {
+        let revisions = revisionsByPost[id] ?? []
+        return number.map { number in revisions.first { $0.number == number } } ?? revisions.last
+    }
+
     public func postListings(_ filter: PostFilter, matching text: String, authorID: Int64?, limit: Int, at now: Date) -> [PostListing] {
         let listings = posts.values.map(\.listing).filter { listing in
             (authorID == nil || listing.authorID == authorID)

@@ -12,11 +12,12 @@ enum RevisionRows {
             """).run()
     }
 
-    static func revisions(ofPost id: Int64, in db: any SQLDatabase, onlyLatest: Bool = false) async throws -> [Revision] {
-        let rows = try await db.raw("""
-            SELECT number, title, source, created_at, kind, author_id FROM revisions WHERE post_id = \(bind: id)
-            ORDER BY number \(unsafeRaw: onlyLatest ? "DESC LIMIT 1" : "")
-            """).all()
+    /// A post's revisions, oldest first; or only revision `number`; or only the latest.
+    static func revisions(ofPost id: Int64, in db: any SQLDatabase, number: Int? = nil, onlyLatest: Bool = false) async throws -> [Revision] {
+        var query: SQLQueryString = "SELECT number, title, source, created_at, kind, author_id FROM revisions WHERE post_id = \(bind: id)"
+        if let number { query += " AND number = \(bind: number)" }
+        query += onlyLatest ? " ORDER BY number DESC LIMIT 1" : " ORDER BY number"
+        let rows = try await db.raw(query).all()
         var revisions: [Revision] = []
         revisions.reserveCapacity(rows.count)
         for row in rows {

@@ -184,4 +184,8 @@ public final class SQLStore: Store {
     public func revisions(ofPost id: Int64) async throws -> [Revision] {
         try await read { db in try await RevisionRows.revisions(ofPost: id, in: db) }
     }
+
+    public func revision(ofPost id: Int64, number: Int?) async throws -> Revision? {
+        try await read { db in try await RevisionRows.revisions(ofPost: id, in: db, number: number, onlyLatest: number == nil).first }
+    }
 }

@@ -87,6 +87,10 @@ import Testing
             #expect(revisions.map(\.number) == [1, 2, 3])
             #expect(revisions.map(\.kind) == [.save, .autosave, .autosave])
             #expect(revisions[1].source == "one two")
+            let latest = try await store.revision(ofPost: post.id, number: nil)
+            let numberTwo = try await store.revision(ofPost: post.id, number: 2)
+            let missing = try await store.revision(ofPost: post.id, number: 9)
+            #expect(latest == revisions.last && numberTwo == revisions[1] && missing == nil)
             #expect(try await store.post(id: post.id) == post)
             #expect(try await store.siteState(at: Self.t0).revision == siteRevision, "an autosave changes no public page")
             var draft = post.draft

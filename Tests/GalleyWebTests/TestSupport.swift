@@ -79,6 +79,7 @@ extension PublicOnlyStore {
     func post(id: Int64) async throws -> Post? { throw NotInThisTest() }
     func savePost(_ edit: PostEdit, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult { throw NotInThisTest() }
     func autosave(postID: Int64, title: String, source: String, userID: Int64?, at now: Date) async throws -> Revision { throw NotInThisTest() }
+    func revision(ofPost id: Int64, number: Int?) async throws -> Revision? { throw NotInThisTest() }
     func postListings(_ filter: PostFilter, matching: String, authorID: Int64?, limit: Int, at now: Date) async throws -> [PostListing] {
         throw NotInThisTest()
     }

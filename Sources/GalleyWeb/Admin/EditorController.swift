@@ -57,15 +57,14 @@ struct EditorController: Sendable {
         let post = try await editablePost(context)
         var fields = EditorFields(post)
         var notice = request.uri.queryParameters.get("notice").flatMap(Notice.init(rawValue:))?.text
-        let revisions = try await store.revisions(ofPost: post.id)
         var pendingAutosave: Revision?
         if let number = request.uri.queryParameters.get("autosave").flatMap(Int.init),
-           let autosave = revisions.first(where: { $0.number == number && $0.kind == .autosave }) {
+           let autosave = try await store.revision(ofPost: post.id, number: number), autosave.kind == .autosave {
             fields.title = autosave.title
             fields.source = autosave.source
             notice = "The autosave from \(AdminFormats.when(autosave.createdAt)) is in the editor. Save to keep it."
-        } else if let last = revisions.last, last.kind == .autosave, last.authorID == context.user?.id,
-                  last.source != post.source || last.title != post.title {
+        } else if let last = try await store.revision(ofPost: post.id, number: nil), last.kind == .autosave,
+                  last.authorID == context.user?.id, last.source != post.source || last.title != post.title {
             pendingAutosave = last
         }
         let preview = fields.source == post.source ? post.rendered.html : writer.renderer.render(fields.source).html
@@ -129,7 +128,7 @@ struct EditorController: Sendable {
         let post = try await editablePost(context)
         let form = try await Form.read(request)
         let revision = try await store.autosave(postID: post.id, title: form.text("title"), source: form.text("source"), userID: user.id, at: clock())
-        return try autosaved(revision, post: post)
+        return try autosaved(revision: revision.number, at: revision.createdAt, post: post)
     }
 
     /// The first autosave of a new post creates it as a draft, so that the server holds the words
@@ -148,11 +147,11 @@ struct EditorController: Sendable {
             suffix += 1
         }
         let result = try await writer.save(PostEdit(id: nil, draft: draft, baseVersion: nil, userID: user.id))
-        let revision = try await store.revisions(ofPost: result.post.id).last
-        return try autosaved(revision, post: result.post)
+        // A new post's one revision: its first save.
+        return try autosaved(revision: 1, at: result.post.updatedAt, post: result.post)
     }
 
-    private func autosaved(_ revision: Revision?, post: Post) throws -> Response {
+    private func autosaved(revision: Int, at savedAt: Date, post: Post) throws -> Response {
         struct Body: Encodable {
             let postId: Int64
             let version: Int
@@ -163,8 +162,8 @@ struct EditorController: Sendable {
             let slug: String
         }
         var response = try JSONResponse.make(Body(
-            postId: post.id, version: post.version, revision: revision?.number ?? 0,
-            savedAt: AdminFormats.when(revision?.createdAt ?? post.updatedAt), editUrl: AdminPath.post(post.id),
+            postId: post.id, version: post.version, revision: revision,
+            savedAt: AdminFormats.when(savedAt), editUrl: AdminPath.post(post.id),
             autosaveUrl: AdminPath.post(post.id) + "/autosave", slug: post.slug.rawValue
         ))
         response.headers[.cacheControl] = "no-store"
@@ -215,7 +214,7 @@ struct EditorController: Sendable {
         let user = try context.requireUser()
         let post = try await editablePost(context)
         let number = try Self.revisionNumber(context.parameters.get("number") ?? "", name: "revision")
-        guard let revision = try await store.revisions(ofPost: post.id).first(where: { $0.number == number }) else {
+        guard let revision = try await store.revision(ofPost: post.id, number: number) else {
             throw GalleyError.notFound("post \(post.id) has no revision \(number)")
         }
         var draft = post.draft
