@@ -102,7 +102,7 @@ struct AuthController: Sendable {
             guard password == form["password2"] else { throw GalleyError(.invalidInput, "the two passwords differ") }
         } catch let error as GalleyError {
             return try pages.renderAdmin(
-                SetupPage(formToken: form["_csrf"] ?? "", token: token, email: email, name: name, error: error.message),
+                SetupPage(formToken: form["_csrf"] ?? "", token: token, email: email, name: name, error: error.message.asSentence),
                 context: context, status: .badRequest
             )
         }
