@@ -7,6 +7,11 @@ public struct CodeBlockOptions: Sendable, Equatable {
     public var lineNumbers = false
 
     public init(info: String) {
+        // Most info strings are one ASCII word: that is the language, and nothing else to read.
+        if !info.utf8.contains(where: { $0 <= UInt8(ascii: " ") || $0 == UInt8(ascii: "{") || $0 >= 0x80 }) {
+            language = info
+            return
+        }
         var rest = Substring(info).drop(while: \.isWhitespace)
         let end = rest.firstIndex(where: { $0.isWhitespace || $0 == "{" }) ?? rest.endIndex
         language = String(rest[..<end])
@@ -69,31 +74,40 @@ public enum Highlighter {
         let options = CodeBlockOptions(info: info)
         let language = Language.named(options.language)
         let name = escape(language?.name ?? options.language.lowercased())
-        var html = ""
+        var open = ""
         if let title = options.title {
-            html += "<figure class=\"code-block\"><figcaption class=\"code-title\">\(escape(title))</figcaption>"
+            open += "<figure class=\"code-block\"><figcaption class=\"code-title\">\(escape(title))</figcaption>"
         }
-        html += "<pre class=\"highlight\"><code"
-        if !name.isEmpty { html += " class=\"language-\(name)\" data-lang=\"\(name)\"" }
-        html += ">"
-        html += highlight(code, language: language, options: options)
-        html += "</code></pre>"
-        if options.title != nil { html += "</figure>" }
-        return html + "\n"
+        open += "<pre class=\"highlight\"><code"
+        if !name.isEmpty { open += " class=\"language-\(name)\" data-lang=\"\(name)\"" }
+        open += ">"
+        let close = options.title == nil ? "</code></pre>\n" : "</code></pre></figure>\n"
+        return highlight(code, language: language, options: options, between: open, and: close)
     }
 
     /// The inside of a `<code>` element: escaped code with token spans, line by line.
     public static func highlight(_ code: String, language: Language?, options: CodeBlockOptions = CodeBlockOptions(info: "")) -> String {
+        highlight(code, language: language, options: options, between: "", and: "")
+    }
+
+    /// The highlighted code with `open` before it and `close` after it, built as one string.
+    private static func highlight(_ code: String, language: Language?, options: CodeBlockOptions, between open: String, and close: String) -> String {
         let bytes = Array(code.utf8)
         let tokens = language?.lexer.tokens(bytes) ?? [Token(start: 0, end: bytes.count, kind: .text)]
+        if options.lineNumbers || !options.highlightedLines.isEmpty {
+            return open + perLine(tokens, of: bytes, options: options) + close
+        }
+        // The common case, and the hot path: no per-line markup, so newlines need no attention
+        // and the whole block is written straight into the string's own storage.
+        return bytes.withUnsafeBufferPointer { source in
+            HTMLWriter.write(tokens, of: source, between: open, and: close)
+        }
+    }
+
+    /// Tokens as spans, with the `hll` span and line number that `options` ask for on each line.
+    private static func perLine(_ tokens: [Token], of bytes: [UInt8], options: CodeBlockOptions) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count * 2)
-        let perLine = options.lineNumbers || !options.highlightedLines.isEmpty
-        if !perLine {
-            // The common case: no per-line markup, so newlines need no attention.
-            writeTokens(tokens, of: bytes, into: &output)
-            return String(decoding: output, as: UTF8.self)
-        }
         var line = 1
         func startLine() {
             if options.highlightedLines.contains(line) { output += Self.hllOpen }
@@ -105,7 +119,7 @@ public enum Highlighter {
         }
         if !bytes.isEmpty { startLine() }
         for token in tokens where token.end > token.start {
-            let open = Self.spanOpen[token.kind.ordinal]
+            let open = HTMLWriter.spanOpen[token.kind.ordinal]
             var segmentStart = token.start
             var index = token.start
             while index < token.end {
@@ -126,65 +140,13 @@ public enum Highlighter {
     }
 
     private static let hllOpen = Array("<span class=\"hll\">".utf8)
-    /// `<span class="k">` and so on, built once, indexed by ``TokenClass/ordinal``.
-    private static let spanOpen: [[UInt8]] = TokenClass.allCases.map { kind in
-        kind == .text ? [] : Array("<span class=\"\(kind.rawValue)\">".utf8)
-    }
     private static let spanClose = Array("</span>".utf8)
-
-    /// Every class's opening tag in one buffer; `spanRanges[ordinal]` says where each one is.
-    private static let spanBytes: [UInt8] = spanOpen.flatMap { $0 }
-    private static let spanRanges: [(start: Int, end: Int)] = {
-        var ranges: [(Int, Int)] = []
-        var offset = 0
-        for open in spanOpen {
-            ranges.append((offset, offset + open.count))
-            offset += open.count
-        }
-        return ranges
-    }()
-
-    /// Tokens as spans, with no per-line markup; the hot path, so it works on raw buffers.
-    private static func writeTokens(_ tokens: [Token], of bytes: [UInt8], into output: inout [UInt8]) {
-        let close: StaticString = "</span>"
-        spanBytes.withUnsafeBufferPointer { spans in
-            spanRanges.withUnsafeBufferPointer { ranges in
-                bytes.withUnsafeBufferPointer { source in
-                    for token in tokens where token.end > token.start {
-                        let range = ranges[token.kind.ordinal]
-                        let wrapped = range.end > range.start
-                        if wrapped { output.append(contentsOf: UnsafeBufferPointer(rebasing: spans[range.start..<range.end])) }
-                        appendEscaped(source, token.start..<token.end, into: &output)
-                        if wrapped { output.append(contentsOf: UnsafeBufferPointer(start: close.utf8Start, count: close.utf8CodeUnitCount)) }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Bytes that need escaping in HTML text and attribute values.
-    private static let needsEscape = ByteSet("&<>\"")
-
-    /// `source[range]` with `& < > "` escaped: the one escaping loop every writer uses.
-    @inline(__always)
-    private static func appendEscaped(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into output: inout [UInt8]) {
-        var runStart = range.lowerBound
-        for index in range where needsEscape.contains(source[index]) {
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<index]))
-            switch source[index] {
-            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-            default: output.append(contentsOf: "&quot;".utf8)
-            }
-            runStart = index + 1
-        }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<range.upperBound]))
-    }
 
     private static func write(_ text: ArraySlice<UInt8>, _ open: [UInt8], into output: inout [UInt8]) {
         output.append(contentsOf: open)
-        text.withUnsafeBufferPointer { appendEscaped($0, 0..<$0.count, into: &output) }
+        for byte in text {
+            if let entity = HTMLWriter.entity(byte) { output.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount)) } else { output.append(byte) }
+        }
         if !open.isEmpty { output.append(contentsOf: spanClose) }
     }
 
@@ -192,5 +154,123 @@ public enum Highlighter {
         var output: [UInt8] = []
         write(ArraySlice(text.utf8), [], into: &output)
         return String(decoding: output, as: UTF8.self)
+    }
+}
+
+/// Writes tokens as HTML into a string of exactly the right size: one pass to measure, one to
+/// write through raw pointers. Highlighting spends most of its time here, not in the lexers.
+enum HTMLWriter {
+    /// `<span class="k">` and so on, indexed by ``TokenClass/ordinal``; empty for plain text.
+    static let spanOpen: [[UInt8]] = TokenClass.allCases.map { kind in
+        kind == .text ? [] : Array("<span class=\"\(kind.rawValue)\">".utf8)
+    }
+
+    /// Every class's opening tag in one buffer; `spanRanges[ordinal]` says where each one is.
+    private static let spanBytes: [UInt8] = spanOpen.flatMap { $0 }
+    private static let spanRanges: [Range<Int>] = {
+        var ranges: [Range<Int>] = []
+        var offset = 0
+        for open in spanOpen {
+            ranges.append(offset..<offset + open.count)
+            offset += open.count
+        }
+        return ranges
+    }()
+    private static let spanClose: StaticString = "</span>"
+
+    /// What an escaped byte becomes in HTML text and attribute values, if it changes.
+    @inline(__always) static func entity(_ byte: UInt8) -> StaticString? {
+        switch byte {
+        case UInt8(ascii: "&"): "&amp;"
+        case UInt8(ascii: "<"): "&lt;"
+        case UInt8(ascii: ">"): "&gt;"
+        case UInt8(ascii: "\""): "&quot;"
+        default: nil
+        }
+    }
+
+    /// How many bytes each byte grows by when escaped: 0 for all but `& < > "`.
+    private static let growth: [UInt8] = (0...255).map { byte in
+        entity(UInt8(byte)).map { UInt8($0.utf8CodeUnitCount - 1) } ?? 0
+    }
+
+    /// The high bit of every byte of `word` that is one of `& < > "`, and no other bit.
+    @inline(__always) private static func specials(_ word: UInt64) -> UInt64 {
+        @inline(__always) func equal(_ byte: UInt8) -> UInt64 {
+            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+            return ~(((x & low7) &+ low7) | x | low7)
+        }
+        return equal(UInt8(ascii: "&")) | equal(UInt8(ascii: "<")) | equal(UInt8(ascii: ">")) | equal(UInt8(ascii: "\""))
+    }
+
+    static func write(_ tokens: [Token], of source: UnsafeBufferPointer<UInt8>, between open: String, and close: String) -> String {
+        var open = open, close = close
+        return open.withUTF8 { open in
+            close.withUTF8 { close in
+                growth.withUnsafeBufferPointer { growth in
+                    spanBytes.withUnsafeBufferPointer { spans in
+                        spanRanges.withUnsafeBufferPointer { ranges in
+                            tokens.withUnsafeBufferPointer { tokens in
+                                write(tokens, source, open, close, growth, spans, ranges)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func write(
+        _ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>,
+        _ open: UnsafeBufferPointer<UInt8>, _ close: UnsafeBufferPointer<UInt8>,
+        _ growth: UnsafeBufferPointer<UInt8>, _ spans: UnsafeBufferPointer<UInt8>, _ ranges: UnsafeBufferPointer<Range<Int>>
+    ) -> String {
+        let closeSpan = UnsafeBufferPointer(start: spanClose.utf8Start, count: spanClose.utf8CodeUnitCount)
+        var length = open.count + close.count + source.count
+        for byte in source { length &+= Int(growth[Int(byte)]) }
+        for token in tokens where token.end > token.start {
+            let span = ranges[token.kind.ordinal]
+            if !span.isEmpty { length &+= span.count &+ closeSpan.count }
+        }
+        return String(unsafeUninitializedCapacity: length) { output in
+            guard let base = output.baseAddress else { return 0 }
+            var at = base
+            @inline(__always) func copy(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+                guard let from = bytes.baseAddress, !range.isEmpty else { return }
+                at.update(from: from + range.lowerBound, count: range.count)
+                at += range.count
+            }
+            /// The first byte from `index` on that needs escaping, or `end`: eight bytes at a time.
+            @inline(__always) func nextSpecial(from index: Int, to end: Int) -> Int {
+                var index = index
+                while index &+ 8 <= end {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(source.baseAddress! + index).loadUnaligned(as: UInt64.self))
+                    let found = specials(word)
+                    if found != 0 { return index + found.trailingZeroBitCount >> 3 }
+                    index &+= 8
+                }
+                while index < end, growth[Int(source[index])] == 0 { index &+= 1 }
+                return index
+            }
+            copy(open, 0..<open.count)
+            for token in tokens where token.end > token.start {
+                let span = ranges[token.kind.ordinal]
+                copy(spans, span)
+                var run = token.start
+                var index = nextSpecial(from: run, to: token.end)
+                while index < token.end {
+                    copy(source, run..<index)
+                    let entity = entity(source[index])!
+                    copy(UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount), 0..<entity.utf8CodeUnitCount)
+                    run = index + 1
+                    index = nextSpecial(from: run, to: token.end)
+                }
+                copy(source, run..<token.end)
+                if !span.isEmpty { copy(closeSpan, 0..<closeSpan.count) }
+            }
+            copy(close, 0..<close.count)
+            return at - base
+        }
     }
 }

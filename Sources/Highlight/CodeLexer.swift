@@ -10,6 +10,10 @@ struct CodeLexer: Sendable {
     /// Bytes that may start a string (its quote or a prefix) or a comment: anything else skips
     /// those checks.
     private let stringStarts: ByteSet
+    /// The first bytes of the quotes themselves, and the longest prefix (`rb`, `@$`) before one:
+    /// a name like `result` starts like a prefixed string, and one look ahead rules that out.
+    private let quoteStarts: ByteSet
+    private let longestPrefix: Int
     private let commentStarts: ByteSet
 
     init(definition: LanguageDefinition) {
@@ -30,6 +34,8 @@ struct CodeLexer: Sendable {
             }
         }
         stringStarts = ByteSet(starts)
+        quoteStarts = ByteSet(Set(definition.strings.map { $0.open[0] }))
+        longestPrefix = definition.strings.flatMap { $0.prefixes.map(\.count) }.max() ?? 0
         commentStarts = ByteSet(Set(definition.lineComments.map { $0[0] } + definition.blockComments.map { $0.open[0] }
             + (definition.dataSectionMarker.map { [$0[0]] } ?? [])))
     }
@@ -252,6 +258,9 @@ struct CodeLexer: Sendable {
     private func stringStart(_ s: inout Scanner, context: Context) -> (rule: LanguageDefinition.StringRule, prefixLength: Int)? {
         let previous = s.position > 0 ? s.bytes[s.position - 1] : 0
         let prefixAllowed = !previous.isIdentifierPart
+        if !quoteStarts.contains(s.current) {
+            guard prefixAllowed, (1...max(1, longestPrefix)).contains(where: { quoteStarts.contains(s.peek($0)) }) else { return nil }
+        }
         for rule in definition.strings {
             if s.matches(rule.open) { return (rule, 0) }
             guard prefixAllowed else { continue }
@@ -280,7 +289,12 @@ struct CodeLexer: Sendable {
         if prefixLength > 0 { s.emit(.stringAffix, length: prefixLength) }
         var start = s.position
         s.position += rule.open.count
+        // Bytes that may end the string or start something inside it; all others are skipped in one go.
+        let close = rule.close[0]
+        let interpolation = rule.interpolation?.first ?? close
         while !s.atEnd {
+            s.skipWhile { $0 != close && $0 != .newline && $0 != .backslash && $0 != UInt8(ascii: "$") && $0 != interpolation }
+            if s.atEnd { break }
             if s.matches(rule.close) {
                 s.position += rule.close.count
                 if rule.doubledQuotes, s.matches(rule.close) { s.position += rule.close.count; continue }

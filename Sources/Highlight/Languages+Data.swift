@@ -14,11 +14,13 @@ enum DataLexers {
             } else if c.isDigit || c == UInt8(ascii: "-") {
                 s.position += 1
                 s.skipWhile { $0.isDigit || $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
-                s.emit(s.text(start, s.position).contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) ? .numberFloat : .numberInteger, from: start)
+                let isFloat = s.contains(start, s.position) { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }
+                s.emit(isFloat ? .numberFloat : .numberInteger, from: start)
             } else if c.isASCIILetter {
                 s.skipWhile { $0.isASCIILetter }
-                let word = s.text(start, s.position)
-                s.emit(["true", "false", "null"].contains(word) ? .keywordConstant : .name, from: start)
+                let end = s.position
+                let isConstant = s.isWord(start, end, "true") || s.isWord(start, end, "false") || s.isWord(start, end, "null")
+                s.emit(isConstant ? .keywordConstant : .name, from: start)
             } else if c == UInt8(ascii: "/"), s.peek() == UInt8(ascii: "/") {
                 s.skipToLineEnd()
                 s.emit(.commentSingle, from: start)
@@ -56,7 +58,7 @@ enum DataLexers {
     private static func yamlLine(_ s: inout Scanner, indent: Int, blockIndent: inout Int?) {
         let lineStart = s.position
         _ = s.whitespace()
-        if s.matches(Array("---".utf8)) || s.matches(Array("...".utf8)), s.position == lineStart {
+        if s.matches("---") || s.matches("..."), s.position == lineStart {
             s.emit(.nameNamespace, length: 3)
         }
         if s.current == UInt8(ascii: "%"), s.position == lineStart {
@@ -137,7 +139,7 @@ enum DataLexers {
                 while end > start, s.bytes[end - 1] != UInt8(ascii: "]") { end -= 1 }
                 s.position = end > start ? end : s.position
                 s.emit(.keyword, from: start)
-            } else if s.matches(Array("\"\"\"".utf8)) || s.matches(Array("'''".utf8)) {
+            } else if s.matches("\"\"\"") || s.matches("'''") {
                 let delimiter = Array(s.bytes[start..<start + 3])
                 s.position += 3
                 while !s.atEnd, !s.matches(delimiter) { s.position += s.current == .backslash && delimiter[0] == UInt8(ascii: "\"") ? 2 : 1 }
@@ -153,13 +155,16 @@ enum DataLexers {
             } else if c.isDigit || ((c == UInt8(ascii: "+") || c == UInt8(ascii: "-")) && s.peek().isDigit) {
                 s.position += 1
                 s.skipWhile { $0.isHexDigit || "_.:+-xoTZ".utf8.contains($0) }
-                let text = s.text(start, s.position)
-                let isDate = text.count >= 8 && (text.contains(":") || text.dropFirst(4).first == "-")
-                s.emit(isDate ? .literal : (text.contains(".") || text.contains("e") ? .numberFloat : .numberInteger), from: start)
+                let end = s.position
+                let isDate = end - start >= 8 && (s.contains(start, end) { $0 == UInt8(ascii: ":") } || s.bytes[start + 4] == UInt8(ascii: "-"))
+                let isFloat = s.contains(start, end) { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") }
+                s.emit(isDate ? .literal : (isFloat ? .numberFloat : .numberInteger), from: start)
             } else if c.isASCIILetter {
                 s.skipWhile { $0.isIdentifierPart || $0 == UInt8(ascii: "-") }
-                let word = s.text(start, s.position)
-                s.emit(["true", "false"].contains(word) ? .keywordConstant : (["inf", "nan"].contains(word) ? .numberFloat : .name), from: start)
+                let end = s.position
+                let kind: TokenClass = s.isWord(start, end, "true") || s.isWord(start, end, "false") ? .keywordConstant
+                    : s.isWord(start, end, "inf") || s.isWord(start, end, "nan") ? .numberFloat : .name
+                s.emit(kind, from: start)
             } else {
                 if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") { depth += 1 }
                 if c == UInt8(ascii: "]") || c == UInt8(ascii: "}") { depth = max(0, depth - 1) }
@@ -205,7 +210,9 @@ enum DataLexers {
     static func quoted(_ s: inout Scanner, quote: UInt8, kind: TokenClass, escapes: Bool = true, doubledQuoteEscapes: Bool = false) {
         let start = s.position
         s.position += 1
-        while !s.atEnd, s.current != .newline {
+        while !s.atEnd {
+            s.skipWhile { $0 != quote && $0 != .newline && $0 != .backslash }
+            guard !s.atEnd, s.current != .newline else { break }
             let c = s.current
             if escapes, !doubledQuoteEscapes, c == .backslash { s.position += 2; continue }
             s.position += 1

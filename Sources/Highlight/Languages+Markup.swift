@@ -5,22 +5,22 @@ enum MarkupLexers {
         FunctionLexer { s in
             while !s.atEnd {
                 let start = s.position
-                if s.matches(Array("<!--".utf8)) {
-                    until(&s, Array("-->".utf8))
+                if s.matches("<!--") {
+                    until(&s, "-->")
                     s.emit(.commentMultiline, from: start)
-                } else if s.matches(Array("<![CDATA[".utf8)) {
-                    until(&s, Array("]]>".utf8))
+                } else if s.matches("<![CDATA[") {
+                    until(&s, "]]>")
                     s.emit(.literal, from: start)
-                } else if s.matches(Array("<!".utf8)) || s.matches(Array("<?".utf8)) {
-                    until(&s, Array(">".utf8))
+                } else if s.matches("<!") || s.matches("<?") {
+                    until(&s, ">")
                     s.emit(.commentPreproc, from: start)
                 } else if s.current == UInt8(ascii: "<"), s.peek().isASCIILetter || s.peek() == UInt8(ascii: "/") {
                     let name = tag(&s)
-                    if html, name == "script" || name == "style" {
-                        let close = Array("</\(name)".utf8)
+                    if html, name == .script || name == .style {
+                        let close: StaticString = name == .script ? "</script" : "</style"
                         var end = s.position
-                        while end < s.limit, !s.matches(close, at: end), !s.matches(Array("</\(name.uppercased())".utf8), at: end) { end += 1 }
-                        let embedded = name == "script" ? Language.named("javascript") : Language.named("css")
+                        while end < s.limit, !(s.bytes[end] == UInt8(ascii: "<") && s.isWord(end, end + close.utf8CodeUnitCount, close, ignoringCase: true)) { end += 1 }
+                        let embedded = name == .script ? Language.named("javascript") : Language.named("css")
                         s.within(end) { inner in embed(&inner, embedded) }
                     }
                 } else if s.current == UInt8(ascii: "&") {
@@ -42,13 +42,19 @@ enum MarkupLexers {
         }
     }
 
-    /// `<name attr="value">` or `</name>`; returns the lowercased name of an opening tag.
-    private static func tag(_ s: inout Scanner) -> String {
+    /// The tags whose bodies are another language.
+    private enum EmbeddingTag { case script, style, other }
+
+    /// `<name attr="value">` or `</name>`; says whether an opening tag was `<script>` or `<style>`.
+    private static func tag(_ s: inout Scanner) -> EmbeddingTag {
         let start = s.position
         let closing = s.peek() == UInt8(ascii: "/")
         s.position += closing ? 2 : 1
         s.skipWhile { $0.isIdentifierPart || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
-        let name = s.text(start + (closing ? 2 : 1), s.position).lowercased()
+        let nameStart = start + (closing ? 2 : 1)
+        let name: EmbeddingTag = closing ? .other
+            : s.isWord(nameStart, s.position, "script", ignoringCase: true) ? .script
+            : s.isWord(nameStart, s.position, "style", ignoringCase: true) ? .style : .other
         s.emit(.nameTag, from: start)
         while !s.atEnd {
             if s.whitespace() { continue }
@@ -77,7 +83,7 @@ enum MarkupLexers {
                 s.emit(afterEquals ? .string : .nameAttribute, from: attributeStart)
             }
         }
-        return closing ? "" : name
+        return name
     }
 
     /// Lexes the rest of the stretch with another language, or gives it all `fallback` when the
@@ -98,9 +104,14 @@ enum MarkupLexers {
         }
     }
 
-    private static func until(_ s: inout Scanner, _ end: [UInt8]) {
-        while !s.atEnd, !s.matches(end) { s.position += 1 }
-        s.position = min(s.position + end.count, s.limit)
+    private static func until(_ s: inout Scanner, _ end: StaticString) {
+        let first = end.utf8Start[0]
+        while !s.atEnd {
+            s.skipWhile { $0 != first }
+            if s.matches(end) { break }
+            s.position = min(s.position + 1, s.limit)
+        }
+        s.position = min(s.position + end.utf8CodeUnitCount, s.limit)
     }
 
     /// CSS: selectors, at-rules, properties (as keywords) and values.
@@ -111,9 +122,9 @@ enum MarkupLexers {
             if s.whitespace() { continue }
             let start = s.position
             let c = s.current
-            if s.matches(Array("/*".utf8)) {
+            if s.matches("/*") {
                 s.position += 2
-                until(&s, Array("*/".utf8))
+                until(&s, "*/")
                 s.emit(.commentMultiline, from: start)
             } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                 DataLexers.quoted(&s, quote: c, kind: c == UInt8(ascii: "'") ? .stringSingle : .stringDouble)
@@ -138,7 +149,7 @@ enum MarkupLexers {
                 s.position += 1
                 s.skipWhile { $0.isDigit || $0 == UInt8(ascii: ".") }
                 let numberEnd = s.position
-                s.emit(c == UInt8(ascii: ".") || s.text(start, numberEnd).contains(".") ? .numberFloat : .numberInteger, from: start)
+                s.emit(c == UInt8(ascii: ".") || s.contains(start, numberEnd, where: { $0 == UInt8(ascii: ".") }) ? .numberFloat : .numberInteger, from: start)
                 let unitStart = s.position
                 s.skipWhile { $0.isASCIILetter || $0 == UInt8(ascii: "%") }
                 s.emit(.keywordType, from: unitStart)
@@ -151,12 +162,12 @@ enum MarkupLexers {
                 if s.position == start { s.position += 1 }
                 let after = s.nextNonBlank(from: s.position)
                 if depth > 0, !inValue, after < s.limit, s.bytes[after] == UInt8(ascii: ":") {
-                    s.emit(s.text(start, s.position).hasPrefix("--") ? .nameVariable : .keyword, from: start)
+                    s.emit(s.matches("--", at: start) ? .nameVariable : .keyword, from: start)
                     inValue = true
                 } else if inValue, after < s.limit, s.bytes[after] == UInt8(ascii: "(") {
                     s.emit(.nameBuiltin, from: start)
                 } else if inValue {
-                    s.emit(s.text(start, s.position).hasPrefix("--") ? .nameVariable : .keywordConstant, from: start)
+                    s.emit(s.matches("--", at: start) ? .nameVariable : .keywordConstant, from: start)
                 } else {
                     s.emit(c == UInt8(ascii: ".") ? .nameClass : .nameTag, from: start)
                 }
@@ -179,7 +190,7 @@ enum MarkupLexers {
             var lineEnd = lineStart
             while lineEnd < s.limit, s.bytes[lineEnd] != .newline { lineEnd += 1 }
             let first = s.nextNonBlank(from: lineStart)
-            if s.matches(Array("```".utf8), at: first) || s.matches(Array("~~~".utf8), at: first) {
+            if s.matches("```", at: first) || s.matches("~~~", at: first) {
                 let fence = s.bytes[first]
                 var fenceLength = 0
                 while first + fenceLength < lineEnd, s.bytes[first + fenceLength] == fence { fenceLength += 1 }
@@ -269,23 +280,23 @@ enum MarkupLexers {
     static let diff = FunctionLexer { s in
         while !s.atEnd {
             let start = s.position
-            s.skipToLineEnd()
-            let line = s.text(start, s.position)
-            let kind: TokenClass = if line.hasPrefix("+++") || line.hasPrefix("---") || line.hasPrefix("diff ") || line.hasPrefix("index ") {
+            let kind: TokenClass = if diffHeadings.contains(where: { s.matches($0) }) {
                 .genericHeading
-            } else if line.hasPrefix("@@") {
-                .genericSubheading
-            } else if line.hasPrefix("+") || line.hasPrefix(">") {
-                .genericInserted
-            } else if line.hasPrefix("-") || line.hasPrefix("<") {
-                .genericDeleted
             } else {
-                .text
+                switch s.current {
+                case UInt8(ascii: "@") where s.peek() == UInt8(ascii: "@"): .genericSubheading
+                case UInt8(ascii: "+"), UInt8(ascii: ">"): .genericInserted
+                case UInt8(ascii: "-"), UInt8(ascii: "<"): .genericDeleted
+                default: .text
+                }
             }
+            s.skipToLineEnd()
             if !s.atEnd { s.position += 1 }
             s.emit(kind, from: start)
         }
     }
+
+    private static let diffHeadings = ["+++", "---", "diff ", "index "].map { Array($0.utf8) }
 
     /// Dockerfile: instructions are keywords; their arguments are shell, or one string for `FROM`,
     /// `WORKDIR`, `USER` and the like.

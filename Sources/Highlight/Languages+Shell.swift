@@ -105,6 +105,8 @@ struct ShellLexer: Lexer {
 
     /// `<<EOF`, `<<-EOF`, `<< 'EOF'`, `<<"EOF"` outside quotes and comments on one line.
     private static func findHeredoc(_ bytes: [UInt8], from start: Int, to end: Int) -> Heredoc? {
+        // Most lines have no `<<` at all.
+        guard bytes[start..<end].contains(UInt8(ascii: "<")) else { return nil }
         var index = start
         var quote: UInt8 = 0
         while index + 2 < end {

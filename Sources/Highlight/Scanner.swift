@@ -29,6 +29,32 @@ struct Scanner {
         return true
     }
 
+    /// Whether the bytes at the cursor (or at `index`) are `literal`, with no array built for it.
+    func matches(_ literal: StaticString, at index: Int? = nil) -> Bool {
+        let start = index ?? position
+        let count = literal.utf8CodeUnitCount
+        guard start >= 0, start + count <= limit else { return false }
+        let expected = literal.utf8Start
+        for offset in 0..<count where bytes[start + offset] != expected[offset] { return false }
+        return true
+    }
+
+    /// Whether `bytes[start..<end]` is exactly `word`, ignoring ASCII case if asked.
+    func isWord(_ start: Int, _ end: Int, _ word: StaticString, ignoringCase: Bool = false) -> Bool {
+        guard end - start == word.utf8CodeUnitCount, end <= limit else { return false }
+        let expected = word.utf8Start
+        for offset in 0..<(end - start) {
+            let byte = bytes[start + offset]
+            if byte != expected[offset], !(ignoringCase && byte.isASCIILetter && byte | 0x20 == expected[offset] | 0x20) { return false }
+        }
+        return true
+    }
+
+    /// Whether any byte of `bytes[start..<end]` satisfies `predicate`.
+    func contains(_ start: Int, _ end: Int, where predicate: (UInt8) -> Bool) -> Bool {
+        bytes[start..<end].contains(where: predicate)
+    }
+
     /// Whether the cursor is at the start of a line (only spaces and tabs before it).
     var atLineStart: Bool {
         var index = position - 1
@@ -64,11 +90,18 @@ struct Scanner {
 
     /// Moves to the end of the line (not past the newline).
     mutating func skipToLineEnd() {
-        while position < limit, bytes[position] != .newline { position += 1 }
+        skipWhile { $0 != .newline }
     }
 
-    mutating func skipWhile(_ predicate: (UInt8) -> Bool) {
-        while position < limit, predicate(bytes[position]) { position += 1 }
+    /// The loops run over a local index and raw bytes: moving `position` itself would store it
+    /// to memory at every byte.
+    @inline(__always) mutating func skipWhile(_ predicate: (UInt8) -> Bool) {
+        let limit = limit
+        var index = position
+        bytes.withUnsafeBufferPointer { bytes in
+            while index < limit, predicate(bytes[index]) { index += 1 }
+        }
+        position = index
     }
 
     /// Gives the bytes from `start` to the cursor, already emitted, another class.
