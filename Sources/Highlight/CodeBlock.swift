@@ -142,17 +142,22 @@ public enum Highlighter {
     private static let hllOpen = Array("<span class=\"hll\">".utf8)
     private static let spanClose = Array("</span>".utf8)
 
-    private static func write(_ text: ArraySlice<UInt8>, _ open: [UInt8], into output: inout [UInt8]) {
+    private static func write(_ text: ArraySlice<UInt8>, _ open: [UInt8], inAttribute: Bool = false, into output: inout [UInt8]) {
         output.append(contentsOf: open)
         for byte in text {
-            if let entity = HTMLWriter.entity(byte) { output.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount)) } else { output.append(byte) }
+            if let entity = HTMLWriter.entity(byte, inAttribute: inAttribute) {
+                output.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+            } else {
+                output.append(byte)
+            }
         }
         if !open.isEmpty { output.append(contentsOf: spanClose) }
     }
 
+    /// Escaped for an attribute value or text: the language name and the title.
     static func escape(_ text: String) -> String {
         var output: [UInt8] = []
-        write(ArraySlice(text.utf8), [], into: &output)
+        write(ArraySlice(text.utf8), [], inAttribute: true, into: &output)
         return String(decoding: output, as: UTF8.self)
     }
 }
@@ -178,30 +183,21 @@ enum HTMLWriter {
     }()
     private static let spanClose: StaticString = "</span>"
 
-    /// What an escaped byte becomes in HTML text and attribute values, if it changes.
-    @inline(__always) static func entity(_ byte: UInt8) -> StaticString? {
+    /// What an escaped byte becomes in HTML, if it changes. Code is element text, where a `"` is
+    /// only a character: leaving it as it is keeps JSON and string-heavy code a good deal smaller.
+    @inline(__always) static func entity(_ byte: UInt8, inAttribute: Bool = false) -> StaticString? {
         switch byte {
         case UInt8(ascii: "&"): "&amp;"
         case UInt8(ascii: "<"): "&lt;"
         case UInt8(ascii: ">"): "&gt;"
-        case UInt8(ascii: "\""): "&quot;"
+        case UInt8(ascii: "\"") where inAttribute: "&quot;"
         default: nil
         }
     }
 
-    /// How many bytes each byte grows by when escaped: 0 for all but `& < > "`.
+    /// How many bytes each byte of code grows by when escaped: 0 for all but `& < >`.
     private static let growth: [UInt8] = (0...255).map { byte in
         entity(UInt8(byte)).map { UInt8($0.utf8CodeUnitCount - 1) } ?? 0
-    }
-
-    /// The high bit of every byte of `word` that is one of `& < > "`, and no other bit.
-    @inline(__always) private static func specials(_ word: UInt64) -> UInt64 {
-        @inline(__always) func equal(_ byte: UInt8) -> UInt64 {
-            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-            let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
-            return ~(((x & low7) &+ low7) | x | low7)
-        }
-        return equal(UInt8(ascii: "&")) | equal(UInt8(ascii: "<")) | equal(UInt8(ascii: ">")) | equal(UInt8(ascii: "\""))
     }
 
     static func write(_ tokens: [Token], of source: UnsafeBufferPointer<UInt8>, between open: String, and close: String) -> String {
@@ -221,6 +217,11 @@ enum HTMLWriter {
         }
     }
 
+    /// The first byte from `index` on that needs escaping, or `end`.
+    @inline(__always) private static func nextSpecial(in source: UnsafeBufferPointer<UInt8>, from index: Int, to end: Int) -> Int {
+        ByteWord.firstIndex(in: source, from: index, to: end, of: UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"))
+    }
+
     private static func write(
         _ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>,
         _ open: UnsafeBufferPointer<UInt8>, _ close: UnsafeBufferPointer<UInt8>,
@@ -237,34 +238,32 @@ enum HTMLWriter {
             guard let base = output.baseAddress else { return 0 }
             var at = base
             @inline(__always) func copy(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-                guard let from = bytes.baseAddress, !range.isEmpty else { return }
-                at.update(from: from + range.lowerBound, count: range.count)
-                at += range.count
-            }
-            /// The first byte from `index` on that needs escaping, or `end`: eight bytes at a time.
-            @inline(__always) func nextSpecial(from index: Int, to end: Int) -> Int {
-                var index = index
-                while index &+ 8 <= end {
-                    let word = UInt64(littleEndian: UnsafeRawPointer(source.baseAddress! + index).loadUnaligned(as: UInt64.self))
-                    let found = specials(word)
-                    if found != 0 { return index + found.trailingZeroBitCount >> 3 }
-                    index &+= 8
+                guard let from = bytes.baseAddress.map({ $0 + range.lowerBound }), !range.isEmpty else { return }
+                let count = range.count
+                if count > 16 {
+                    at.update(from: from, count: count)
+                } else if count >= 8 {
+                    // Most tokens and every span tag: two overlapping words instead of a call to memmove.
+                    let raw = UnsafeMutableRawPointer(at)
+                    raw.storeBytes(of: UnsafeRawPointer(from).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    raw.storeBytes(of: UnsafeRawPointer(from + count - 8).loadUnaligned(as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+                } else {
+                    for offset in 0..<count { at[offset] = from[offset] }
                 }
-                while index < end, growth[Int(source[index])] == 0 { index &+= 1 }
-                return index
+                at += count
             }
             copy(open, 0..<open.count)
             for token in tokens where token.end > token.start {
                 let span = ranges[token.kind.ordinal]
                 copy(spans, span)
                 var run = token.start
-                var index = nextSpecial(from: run, to: token.end)
+                var index = nextSpecial(in: source, from: run, to: token.end)
                 while index < token.end {
                     copy(source, run..<index)
                     let entity = entity(source[index])!
                     copy(UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount), 0..<entity.utf8CodeUnitCount)
                     run = index + 1
-                    index = nextSpecial(from: run, to: token.end)
+                    index = nextSpecial(in: source, from: run, to: token.end)
                 }
                 copy(source, run..<token.end)
                 if !span.isEmpty { copy(closeSpan, 0..<closeSpan.count) }

@@ -291,9 +291,9 @@ struct CodeLexer: Sendable {
         s.position += rule.open.count
         // Bytes that may end the string or start something inside it; all others are skipped in one go.
         let close = rule.close[0]
-        let interpolation = rule.interpolation?.first ?? close
+        let other = rule.variables ? UInt8(ascii: "$") : rule.interpolation?.first ?? close
         while !s.atEnd {
-            s.skipWhile { $0 != close && $0 != .newline && $0 != .backslash && $0 != UInt8(ascii: "$") && $0 != interpolation }
+            s.skip(to: close, .newline, .backslash, other)
             if s.atEnd { break }
             if s.matches(rule.close) {
                 s.position += rule.close.count

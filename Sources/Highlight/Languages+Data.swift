@@ -211,7 +211,7 @@ enum DataLexers {
         let start = s.position
         s.position += 1
         while !s.atEnd {
-            s.skipWhile { $0 != quote && $0 != .newline && $0 != .backslash }
+            s.skip(to: quote, .newline, .backslash, quote)
             guard !s.atEnd, s.current != .newline else { break }
             let c = s.current
             if escapes, !doubledQuoteEscapes, c == .backslash { s.position += 2; continue }

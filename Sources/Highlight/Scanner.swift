@@ -90,7 +90,13 @@ struct Scanner {
 
     /// Moves to the end of the line (not past the newline).
     mutating func skipToLineEnd() {
-        skipWhile { $0 != .newline }
+        skip(to: .newline, .newline, .newline, .newline)
+    }
+
+    /// Moves to the next `a`, `b`, `c` or `d` (repeat one to look for fewer), or to the limit.
+    mutating func skip(to a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) {
+        let (start, limit) = (position, limit)
+        position = bytes.withUnsafeBufferPointer { ByteWord.firstIndex(in: $0, from: start, to: limit, of: a, b, c, d) }
     }
 
     /// The loops run over a local index and raw bytes: moving `position` itself would store it
