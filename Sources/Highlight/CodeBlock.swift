@@ -73,16 +73,17 @@ public enum Highlighter {
     public static func renderBlock(code: String, info: String) -> String {
         let options = CodeBlockOptions(info: info)
         let language = Language.named(options.language)
-        let name = escape(language?.name ?? options.language.lowercased())
-        var open = ""
+        var open = language?.openingTags ?? openingTags(language: escape(options.language.lowercased()))
         if let title = options.title {
-            open += "<figure class=\"code-block\"><figcaption class=\"code-title\">\(escape(title))</figcaption>"
+            open = "<figure class=\"code-block\"><figcaption class=\"code-title\">\(escape(title))</figcaption>" + open
         }
-        open += "<pre class=\"highlight\"><code"
-        if !name.isEmpty { open += " class=\"language-\(name)\" data-lang=\"\(name)\"" }
-        open += ">"
         let close = options.title == nil ? "</code></pre>\n" : "</code></pre></figure>\n"
         return highlight(code, language: language, options: options, between: open, and: close)
+    }
+
+    /// `<pre class="highlight"><code …>` for a language name, already escaped; none for no name.
+    static func openingTags(language name: String) -> String {
+        name.isEmpty ? "<pre class=\"highlight\"><code>" : "<pre class=\"highlight\"><code class=\"language-\(name)\" data-lang=\"\(name)\">"
     }
 
     /// The inside of a `<code>` element: escaped code with token spans, line by line.
@@ -162,26 +163,27 @@ public enum Highlighter {
     }
 }
 
-/// Writes tokens as HTML into a string of exactly the right size: one pass to measure, one to
-/// write through raw pointers. Highlighting spends most of its time here, not in the lexers.
+/// Writes tokens as HTML into a string of exactly the right size: one pass over the bytes to
+/// measure and to note where escaping is needed, one pass over the tokens to write through raw
+/// pointers. Highlighting spent most of its time here before this was done this way.
 enum HTMLWriter {
     /// `<span class="k">` and so on, indexed by ``TokenClass/ordinal``; empty for plain text.
     static let spanOpen: [[UInt8]] = TokenClass.allCases.map { kind in
         kind == .text ? [] : Array("<span class=\"\(kind.rawValue)\">".utf8)
     }
 
-    /// Every class's opening tag in one buffer; `spanRanges[ordinal]` says where each one is.
-    private static let spanBytes: [UInt8] = spanOpen.flatMap { $0 }
-    private static let spanRanges: [Range<Int>] = {
+    /// Every class's opening tag, then `</span>`, in one buffer with room to read a word past its
+    /// end; `markupRanges[ordinal]` says where each tag is, and the last range is `</span>`.
+    private static let markup: [UInt8] = spanOpen.flatMap { $0 } + Array("</span>".utf8) + Array(repeating: 0, count: 8)
+    private static let markupRanges: [Range<Int>] = {
         var ranges: [Range<Int>] = []
         var offset = 0
-        for open in spanOpen {
-            ranges.append(offset..<offset + open.count)
-            offset += open.count
+        for tag in spanOpen + [Array("</span>".utf8)] {
+            ranges.append(offset..<offset + tag.count)
+            offset += tag.count
         }
         return ranges
     }()
-    private static let spanClose: StaticString = "</span>"
 
     /// What an escaped byte becomes in HTML, if it changes. Code is element text, where a `"` is
     /// only a character: leaving it as it is keeps JSON and string-heavy code a good deal smaller.
@@ -205,10 +207,10 @@ enum HTMLWriter {
         return open.withUTF8 { open in
             close.withUTF8 { close in
                 growth.withUnsafeBufferPointer { growth in
-                    spanBytes.withUnsafeBufferPointer { spans in
-                        spanRanges.withUnsafeBufferPointer { ranges in
+                    markup.withUnsafeBufferPointer { markup in
+                        markupRanges.withUnsafeBufferPointer { ranges in
                             tokens.withUnsafeBufferPointer { tokens in
-                                write(tokens, source, open, close, growth, spans, ranges)
+                                write(tokens, source, open, close, growth, markup, ranges)
                             }
                         }
                     }
@@ -217,59 +219,74 @@ enum HTMLWriter {
         }
     }
 
-    /// The first byte from `index` on that needs escaping, or `end`.
-    @inline(__always) private static func nextSpecial(in source: UnsafeBufferPointer<UInt8>, from index: Int, to end: Int) -> Int {
-        ByteWord.firstIndex(in: source, from: index, to: end, of: UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"))
-    }
+    /// Where escapes are, ending with `Int.max`: for most blocks nothing but that, and shared.
+    private static let noEscapes = [Int.max]
 
     private static func write(
         _ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>,
         _ open: UnsafeBufferPointer<UInt8>, _ close: UnsafeBufferPointer<UInt8>,
-        _ growth: UnsafeBufferPointer<UInt8>, _ spans: UnsafeBufferPointer<UInt8>, _ ranges: UnsafeBufferPointer<Range<Int>>
+        _ growth: UnsafeBufferPointer<UInt8>, _ markup: UnsafeBufferPointer<UInt8>, _ ranges: UnsafeBufferPointer<Range<Int>>
     ) -> String {
-        let closeSpan = UnsafeBufferPointer(start: spanClose.utf8Start, count: spanClose.utf8CodeUnitCount)
+        let closeSpan = ranges[ranges.count - 1]
         var length = open.count + close.count + source.count
-        for byte in source { length &+= Int(growth[Int(byte)]) }
+        var escapes = noEscapes
+        for index in 0..<source.count where growth[Int(source[index])] != 0 {
+            length &+= Int(growth[Int(source[index])])
+            escapes.insert(index, at: escapes.count - 1)
+        }
         for token in tokens where token.end > token.start {
             let span = ranges[token.kind.ordinal]
             if !span.isEmpty { length &+= span.count &+ closeSpan.count }
         }
-        return String(unsafeUninitializedCapacity: length) { output in
-            guard let base = output.baseAddress else { return 0 }
-            var at = base
-            @inline(__always) func copy(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-                guard let from = bytes.baseAddress.map({ $0 + range.lowerBound }), !range.isEmpty else { return }
-                let count = range.count
-                if count > 16 {
-                    at.update(from: from, count: count)
-                } else if count >= 8 {
-                    // Most tokens and every span tag: two overlapping words instead of a call to memmove.
-                    let raw = UnsafeMutableRawPointer(at)
-                    raw.storeBytes(of: UnsafeRawPointer(from).loadUnaligned(as: UInt64.self), as: UInt64.self)
-                    raw.storeBytes(of: UnsafeRawPointer(from + count - 8).loadUnaligned(as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
-                } else {
-                    for offset in 0..<count { at[offset] = from[offset] }
+        return escapes.withUnsafeBufferPointer { escapes in
+            String(unsafeUninitializedCapacity: length) { output in
+                guard let base = output.baseAddress else { return 0 }
+                let outputEnd = base + length
+                var at = base
+                /// Short copies, the usual case (tokens, tags), as a few word moves instead of a
+                /// call to memmove; a word may be read past `count` up to `readable` and written
+                /// past it into bytes that the next copies overwrite.
+                @inline(__always) func copy(_ from: UnsafePointer<UInt8>?, _ count: Int, readable: UnsafePointer<UInt8>?) {
+                    guard let from, count > 0 else { return }
+                    let source = UnsafeRawPointer(from), target = UnsafeMutableRawPointer(at)
+                    if count >= 8, count <= 32 {
+                        var offset = 0
+                        while offset &+ 8 < count {
+                            target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+                            offset &+= 8
+                        }
+                        target.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+                    } else if count < 8, let readable, from + 8 <= readable, at + 8 <= outputEnd {
+                        target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    } else if count < 8 {
+                        for offset in 0..<count { at[offset] = from[offset] }
+                    } else {
+                        at.update(from: from, count: count)
+                    }
+                    at += count
                 }
-                at += count
-            }
-            copy(open, 0..<open.count)
-            for token in tokens where token.end > token.start {
-                let span = ranges[token.kind.ordinal]
-                copy(spans, span)
-                var run = token.start
-                var index = nextSpecial(in: source, from: run, to: token.end)
-                while index < token.end {
-                    copy(source, run..<index)
-                    let entity = entity(source[index])!
-                    copy(UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount), 0..<entity.utf8CodeUnitCount)
-                    run = index + 1
-                    index = nextSpecial(in: source, from: run, to: token.end)
+                let sourceEnd = source.baseAddress.map { $0 + source.count }
+                let markupEnd = markup.baseAddress.map { $0 + markup.count }
+                copy(open.baseAddress, open.count, readable: nil)
+                var nextEscape = 0
+                for token in tokens where token.end > token.start {
+                    let span = ranges[token.kind.ordinal]
+                    copy(markup.baseAddress.map { $0 + span.lowerBound }, span.count, readable: markupEnd)
+                    var run = token.start
+                    while escapes[nextEscape] < token.end {
+                        let index = escapes[nextEscape]
+                        copy(source.baseAddress.map { $0 + run }, index - run, readable: sourceEnd)
+                        let entity = entity(source[index])!
+                        copy(entity.utf8Start, entity.utf8CodeUnitCount, readable: nil)
+                        run = index + 1
+                        nextEscape += 1
+                    }
+                    copy(source.baseAddress.map { $0 + run }, token.end - run, readable: sourceEnd)
+                    if !span.isEmpty { copy(markup.baseAddress.map { $0 + closeSpan.lowerBound }, closeSpan.count, readable: markupEnd) }
                 }
-                copy(source, run..<token.end)
-                if !span.isEmpty { copy(closeSpan, 0..<closeSpan.count) }
+                copy(close.baseAddress, close.count, readable: nil)
+                return at - base
             }
-            copy(close, 0..<close.count)
-            return at - base
         }
     }
 }

@@ -4,11 +4,14 @@ public struct Language: Sendable {
     public let name: String
     public let aliases: [String]
     let lexer: any Lexer
+    /// `<pre class="highlight"><code class="language-X" data-lang="X">`, built once.
+    let openingTags: String
 
     init(_ name: String, aliases: [String] = [], lexer: any Lexer) {
         self.name = name
         self.aliases = aliases
         self.lexer = lexer
+        openingTags = Highlighter.openingTags(language: Highlighter.escape(name))
     }
 
     init(_ name: String, aliases: [String] = [], _ definition: LanguageDefinition) {

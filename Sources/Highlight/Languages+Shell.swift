@@ -91,9 +91,7 @@ struct ShellLexer: Lexer {
     }
 
     private static func nextLineEnd(_ bytes: [UInt8], from start: Int, limit: Int) -> Int {
-        var index = start
-        while index < limit, bytes[index] != .newline { index += 1 }
-        return index
+        bytes.withUnsafeBufferPointer { ByteWord.firstIndex(in: $0, from: start, to: limit, of: .newline, .newline, .newline, .newline) }
     }
 
     private struct Heredoc {
@@ -106,7 +104,8 @@ struct ShellLexer: Lexer {
     /// `<<EOF`, `<<-EOF`, `<< 'EOF'`, `<<"EOF"` outside quotes and comments on one line.
     private static func findHeredoc(_ bytes: [UInt8], from start: Int, to end: Int) -> Heredoc? {
         // Most lines have no `<<` at all.
-        guard bytes[start..<end].contains(UInt8(ascii: "<")) else { return nil }
+        let less = UInt8(ascii: "<")
+        guard bytes.withUnsafeBufferPointer({ ByteWord.firstIndex(in: $0, from: start, to: end, of: less, less, less, less) }) < end else { return nil }
         var index = start
         var quote: UInt8 = 0
         while index + 2 < end {
