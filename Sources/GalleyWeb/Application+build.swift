@@ -1,6 +1,7 @@
 import Foundation
 import GalleyCore
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// Where and how `galley serve` listens, and the site it serves.
@@ -62,12 +63,12 @@ public func buildApplication(
     let serverName = "Galley"
     return Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [
-            FinishWritesBeforeClosing(),
-            CacheFastPath(
-                cache: cache, watcher: watcher, logger: logger, serverName: serverName, proxies: configuration.trustedProxies, metrics: metrics
-            ),
-        ])),
+        server: HTTPServerBuilder { responder in
+            FastHTTP1Channel(
+                responder: responder,
+                answers: FastAnswers(cache: cache, watcher: watcher, logger: logger, serverName: serverName, proxies: configuration.trustedProxies, metrics: metrics)
+            )
+        },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         services: [watcher, MemoryTrimmer(cache: cache)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

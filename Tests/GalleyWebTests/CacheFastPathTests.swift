@@ -56,7 +56,7 @@ import Glibc
         try await blog.publish("first", source: "About kittens.\n")
         try await live(blog) { client, port in
             _ = try await client.get("/posts/first")
-            let text = try RawHTTP.exchange(port: port, requests: [
+            let text = try await RawHTTP.exchange(port: port, requests: [
                 "GET /search?q=kittens HTTP/1.1\r\nHost: x\r\n\r\n",
                 "GET /posts/first HTTP/1.1\r\nHost: x\r\n\r\n",
                 "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
@@ -69,13 +69,84 @@ import Glibc
             #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
         }
     }
+
+    /// A hit arriving a few bytes at a time, a body that looks like a request, a chunked body
+    /// and an HTTP/1.0 request: each answered once, in order, by the right path.
+    @Test func requestBoundariesAreKeptWhateverTheBytesLookLike() async throws {
+        let blog = ResponseCacheTests.Fixture()
+        try await blog.publish("first")
+        try await live(blog) { client, port in
+            let page = try await client.get("/posts/first")
+            let reads = blog.store.pageReads
+            // Split in the middle of the request line, of a header, and of the final CRLF.
+            let split = try await RawHTTP.exchange(port: port, pieces: [
+                "GET /pos", "ts/first HTTP/1.1\r\nHo", "st: x\r\nX-Request-Id: split-1\r\n\r", "\n",
+                "GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n",
+            ])
+            #expect(split.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(split.contains("X-Request-Id: split-1\r\n"))
+            #expect(split.contains(page.body))
+            #expect(blog.store.pageReads == reads, "the split request was a cache hit")
+
+            // A POST whose body is a request for the cached page: that body must never be answered.
+            let smuggled = "GET /posts/first HTTP/1.1\r\nHost: x\r\n\r\n"
+            let text = try await RawHTTP.exchange(port: port, requests: [
+                "GET /posts/first HTTP/1.1\r\nHost: x\r\n\r\n",
+                "POST /posts/first HTTP/1.1\r\nHost: x\r\nContent-Length: \(smuggled.utf8.count)\r\n\r\n\(smuggled)",
+                "GET /posts/first HTTP/1.1\r\nHost: x\r\nX-Request-Id: after-post\r\n\r\n",
+                "GET /posts/first HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            ])
+            let answers = RawHTTP.responses(text)
+            #expect(answers.map(\.status) == [200, 405, 200, 200], "the POST is refused, its body never answered")
+            #expect(answers.last?.body == page.body)
+            #expect(answers.dropFirst(2).first?.head.contains("X-Request-Id: after-post\r\n") == true)
+            let gzip = try await RawHTTP.exchange(port: port, requests: ["GET /posts/first HTTP/1.1\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n"])
+            #expect(gzip.contains("\r\nContent-Encoding: gzip\r\n"))
+
+            // From a chunked request on, the connection is SwiftNIO's alone, and still answered.
+            let chunked = try await RawHTTP.exchange(port: port, requests: [
+                "POST /search HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+                "GET /posts/first HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            ])
+            #expect(RawHTTP.responses(chunked).map(\.status) == [405, 200])
+        }
+    }
 }
 
 /// Writes requests on one TCP connection at once and reads until the server closes it.
 enum RawHTTP {
     struct Failed: Error {}
 
-    static func exchange(port: Int, requests: [String]) throws -> String {
+    /// The responses in `text`, one after the other, by their `Content-Length`.
+    static func responses(_ text: String) -> [(status: Int, head: String, body: String)] {
+        var rest = Substring(text)
+        var responses: [(Int, String, String)] = []
+        while let end = rest.range(of: "\r\n\r\n") {
+            let head = String(rest[..<end.upperBound])
+            let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+            let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+            let body = rest[end.upperBound...].utf8.prefix(length)
+            responses.append((status, head, String(decoding: body, as: UTF8.self)))
+            rest = Substring(rest[end.upperBound...].utf8.dropFirst(length))
+        }
+        return responses
+    }
+
+    static func exchange(port: Int, requests: [String]) async throws -> String {
+        try await exchange(port: port, pieces: [requests.joined()])
+    }
+
+    /// Sends each piece in a write of its own, 20 ms apart, so the server reads them separately.
+    /// The blocking socket calls run on a thread of their own: on the concurrency pool (two
+    /// threads on a two-core machine) two waiting tests would starve the server they wait for.
+    static func exchange(port: Int, pieces: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try blockingExchange(port: port, pieces: pieces) }) }.start()
+        }
+    }
+
+    private static func blockingExchange(port: Int, pieces: [String]) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failed() }
         defer { close(fd) }
@@ -89,8 +160,13 @@ enum RawHTTP {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw Failed() }
-        let bytes = Array(requests.joined().utf8)
-        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else { throw Failed() }
+        var nodelay: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &nodelay, socklen_t(MemoryLayout<Int32>.size))
+        for (index, piece) in pieces.enumerated() {
+            if index > 0 { usleep(20_000) }
+            let bytes = Array(piece.utf8)
+            guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else { throw Failed() }
+        }
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {

@@ -5,40 +5,34 @@ import Logging
 import NIOCore
 import NIOHTTPTypes
 
-/// Answers cache hits on the connection's event loop, as soon as the request is parsed: no task,
-/// no router, no middleware chain. Everything else goes on to the application as usual.
+/// Answers cache hits among the requests ``RawCacheFastPath`` handed on (HTTP/1.0, `Connection:
+/// close`, a request behind a slow one), on the connection's event loop as soon as SwiftNIO has
+/// parsed them: no task, no router, no middleware chain. Everything else goes on to the
+/// application as usual.
 ///
-/// It sits in the channel pipeline after HTTP parsing. A request is answered here only when it is
-/// a GET or HEAD, keeps the connection open, the site's generation is known without reading the
-/// database, the cache holds its page in that generation, and no earlier request of the same
-/// connection is still being answered by the application (so pipelined answers keep their
-/// order). Its answer is the one ``ResponseCacheMiddleware`` would give, with the same
-/// `X-Request-Id` rules and the same access log line.
+/// A request is answered here only when it is a GET or HEAD, keeps the connection open, the
+/// site's generation is known without reading the database, the cache holds its page in that
+/// generation, and no earlier request of the same connection is still being answered by the
+/// application (so pipelined answers keep their order). Its answer is the one
+/// ``ResponseCacheMiddleware`` would give, with the same `X-Request-Id` rules and the same access
+/// log line. Every answer that ends here or passes by is counted in the connection's ledger.
 final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    let cache: ResponseCache
-    let watcher: SiteWatcher
-    let logger: Logger
-    let serverName: String
-    let proxies: TrustedProxies
-    let metrics: SiteMetrics
+    let answers: FastAnswers
+    let ledger: ConnectionLedger
 
     /// Requests handed to the application whose answers have not ended yet.
     private var inApplication = 0
     /// The request being read was answered here; its body parts are dropped.
     private var answered = false
 
-    init(cache: ResponseCache, watcher: SiteWatcher, logger: Logger, serverName: String, proxies: TrustedProxies, metrics: SiteMetrics) {
-        self.metrics = metrics
-        self.cache = cache
-        self.watcher = watcher
-        self.logger = logger
-        self.serverName = serverName
-        self.proxies = proxies
+    init(answers: FastAnswers, ledger: ConnectionLedger) {
+        self.answers = answers
+        self.ledger = ledger
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -62,17 +56,20 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { inApplication = max(0, inApplication - 1) }
+        let ended = if case .end = unwrapOutboundIn(data) { true } else { false }
         context.write(data, promise: promise)
+        if ended {
+            inApplication = max(0, inApplication - 1)
+            ledger.finished += 1
+        }
     }
 
     private func hit(_ request: HTTPRequest) -> StoredResponse? {
         guard request.method == .get || request.method == .head,
               request.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true,
-              let path = request.path,
-              let generation = watcher.currentIfKnown()
+              let path = request.path
         else { return nil }
-        return cache.lookup(ResponseCacheMiddleware.key(target: path), in: generation, countingMisses: false)
+        return answers.lookup(target: path)
     }
 
     private func answer(_ request: HTTPRequest, with stored: StoredResponse, since start: ContinuousClock.Instant, context: ChannelHandlerContext) {
@@ -80,22 +77,17 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         var (status, headers, body) = stored.answer(request.headerFields)
         headers[RequestIDMiddleware.header] = id
         headers[.date] = HTTPDate.now()
-        headers[.server] = serverName
+        headers[.server] = answers.serverName
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: headers))), promise: nil)
         if request.method != .head, let body {
             context.write(wrapOutboundOut(.body(body)), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        metrics.record(route: stored.route, method: request.method, status: status, duration: .now - start)
-        if logger.logLevel <= .info {
-            var logger = logger
-            logger[metadataKey: "hb.request.id"] = .string(id)
-            let client = proxies.client(
-                peer: context.channel.remoteAddress?.ipAddress,
-                forwardedFor: request.headerFields[values: RequestIDMiddleware.forwardedFor]
-            )
-            RequestIDMiddleware.logAccess(logger, method: request.method, path: request.path ?? "", status: status, client: client, since: start)
-        }
+        ledger.finished += 1
+        answers.record(
+            stored, method: request.method, path: request.path ?? "", status: status, requestID: id, peer: context.channel.remoteAddress,
+            forwardedFor: request.headerFields[values: RequestIDMiddleware.forwardedFor], since: start
+        )
     }
 }
 

@@ -40,7 +40,7 @@ struct ResponseCacheMiddleware: RouterMiddleware {
     /// The path as sent, and the significant query parameters in a fixed order, from a request
     /// target (`/tags/swift?page=2&utm_source=x` → `/tags/swift?page=2`).
     static func key(target: String) -> String {
-        guard let mark = target.firstIndex(of: "?") else { return target }
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
         var values: [String: [Substring]] = [:]
         for pair in target[target.index(after: mark)...].split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -25,9 +25,21 @@ struct StoredResponse: Sendable {
     /// Headers a stored answer must not repeat to other requests.
     private static let perAnswer: Set<HTTPField.Name> = [.contentLength, .date, .setCookie, .transferEncoding, .contentEncoding, .eTag, .vary]
 
+    /// Each ``Variant``'s status line and headers as HTTP/1.1 bytes, without the headers that
+    /// differ per answer (`X-Request-Id`, `Date`, `Server`) and without the blank line: what
+    /// ``RawCacheFastPath`` writes, formatted once instead of on every request.
+    private(set) var heads: [ByteBuffer] = []
+
     /// Bytes held in memory, for the cache's budget: the allocation both bodies share (NIO
     /// rounds allocations up to a power of two), the headers and some bookkeeping.
-    let cost: Int
+    private(set) var cost = 0
+
+    /// Which of its four answers a request gets: gzipped or not, full or a bodiless 304.
+    struct Variant: Equatable {
+        var gzip: Bool
+        var notModified: Bool
+        var index: Int { (gzip ? 2 : 0) + (notModified ? 1 : 0) }
+    }
 
     init(headers: HTTPFields, body: ByteBuffer, compressible: Bool, route: String = "") {
         self.route = route
@@ -44,27 +56,51 @@ struct StoredResponse: Sendable {
         } else {
             gzipped = nil
         }
-        cost = storage.capacity + self.headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 32 } + 128
+        let variants = [false, true].flatMap { gzip in [false, true].map { Variant(gzip: gzip, notModified: $0) } }
+        heads = variants.map { Self.http1Head(fields(for: $0)) }
+        cost = storage.capacity + heads.reduce(0) { $0 + $1.readableBytes + 64 } + 128
     }
 
     var gzipETag: String { String(etag.dropLast()) + "-gz\"" }
 
-    /// What to answer a request with these headers: 200 with the body in the best encoding the
-    /// client accepts, or a bodiless 304 when its copy is current.
-    func answer(_ requestHeaders: HTTPFields) -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?) {
-        let useGzip = gzipped != nil && ContentCoding.acceptsGzip(requestHeaders[values: .acceptEncoding])
-        let tag = useGzip ? gzipETag : etag
+    /// The variant for a request's `Accept-Encoding` and `If-None-Match` values.
+    func variant(acceptEncoding: [String], ifNoneMatch: [String]) -> Variant {
+        let gzip = gzipped != nil && ContentCoding.acceptsGzip(acceptEncoding)
+        return Variant(gzip: gzip, notModified: EntityTag.matches(gzip ? gzipETag : etag, ifNoneMatch: ifNoneMatch))
+    }
+
+    func body(for variant: Variant) -> ByteBuffer? {
+        variant.notModified ? nil : variant.gzip ? gzipped : identity
+    }
+
+    /// A variant's status and headers: 200 with the body in the encoding the client accepts, or
+    /// a bodiless 304 when its copy is current.
+    func fields(for variant: Variant) -> (status: HTTPResponse.Status, headers: HTTPFields) {
         var fields = headers
-        fields[.eTag] = tag
+        fields[.eTag] = variant.gzip ? gzipETag : etag
         if gzipped != nil { fields[.vary] = "Accept-Encoding" }
-        if EntityTag.matches(tag, ifNoneMatch: requestHeaders[values: .ifNoneMatch]) {
+        if variant.notModified {
             fields[.contentType] = nil
-            return (.notModified, fields, nil)
+            return (.notModified, fields)
         }
-        let body = useGzip ? gzipped! : identity
-        if useGzip { fields[.contentEncoding] = "gzip" }
-        fields[.contentLength] = String(body.readableBytes)
-        return (.ok, fields, body)
+        if variant.gzip { fields[.contentEncoding] = "gzip" }
+        fields[.contentLength] = String(body(for: variant)?.readableBytes ?? 0)
+        return (.ok, fields)
+    }
+
+    /// What to answer a request with these headers.
+    func answer(_ requestHeaders: HTTPFields) -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?) {
+        let variant = variant(acceptEncoding: requestHeaders[values: .acceptEncoding], ifNoneMatch: requestHeaders[values: .ifNoneMatch])
+        let (status, fields) = fields(for: variant)
+        return (status, fields, body(for: variant))
+    }
+
+    private static func http1Head(_ answer: (status: HTTPResponse.Status, headers: HTTPFields)) -> ByteBuffer {
+        var head = "HTTP/1.1 \(answer.status.code) \(answer.status.reasonPhrase)\r\n"
+        for field in answer.headers {
+            head += "\(field.name.rawName): \(field.value)\r\n"
+        }
+        return ByteBuffer(string: head)
     }
 
     func response(to request: Request) -> Response {
