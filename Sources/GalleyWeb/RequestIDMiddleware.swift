@@ -34,22 +34,22 @@ struct RequestIDMiddleware: RouterMiddleware {
         return response
     }
 
-    /// The one line logged per request, wherever it was answered.
+    /// The one line logged per request, wherever it was answered. `requestID` is for a logger
+    /// that does not carry it yet (the fast paths keep no logger per request).
     static func logAccess(
         _ logger: Logger, method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, client: String?,
-        since start: ContinuousClock.Instant
+        requestID: String? = nil, since start: ContinuousClock.Instant
     ) {
-        logger.info(
-            "\(method) \(path) \(status.code)",
-            metadata: ["duration_ms": .string(milliseconds(since: start)), "client": .string(client ?? "-")]
-        )
+        var metadata: Logger.Metadata = ["duration_ms": .string(milliseconds(since: start)), "client": .string(client ?? "-")]
+        if let requestID { metadata["hb.request.id"] = .string(requestID) }
+        logger.info("\(method.rawValue + " " + path + " " + String(status.code))", metadata: metadata)
     }
 
     /// `0.042`: milliseconds with three decimals, without `String(format:)` on every request.
     static func milliseconds(since start: ContinuousClock.Instant) -> String {
         let microseconds = Int((ContinuousClock.now - start) / .microseconds(1))
-        let fraction = String(microseconds % 1000)
-        return "\(microseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        let fraction = microseconds % 1000
+        return String(microseconds / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + String(fraction)
     }
 
     /// 1 to 128 characters of letters, digits, `-`, `_`, `.` and `:`; nothing that could forge a
