@@ -323,6 +323,10 @@ http {{
         )
         wait_for_port(self.port)
 
+    def worker_pids(self):
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
     def stop(self):
         stop(self.process, signal.SIGQUIT)  # nginx's graceful stop
 
@@ -362,6 +366,15 @@ def crawl(port, paths, threads=4):
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
+def cpu_seconds(pids):
+    """User and system CPU the processes have used so far."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url, seconds, connections, threads=2):
     output = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
@@ -383,7 +396,8 @@ def wrk(url, seconds, connections, threads=2):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=1000, help="posts in the corpus (default 1000; try 10000)")
-    parser.add_argument("--seconds", type=int, default=10, help="seconds per wrk run (default 10)")
+    parser.add_argument("--seconds", type=int, default=5, help="seconds per wrk run (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of runs taking turns (default 3)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (default 64)")
     parser.add_argument("--log-level", default="info", help="galley's --log-level (default info: one line per request, as nginx's access log)")
     parser.add_argument("--no-build", action="store_true", help="use the release binary as it is")
@@ -455,11 +469,26 @@ def main():
         for _, _, url in runs:
             port = int(url.split(":")[2].split("/")[0])
             sizes[url] = len(fetch(port, "/" + url.split("/", 3)[3])[2])
+        # This machine's speed drifts by a third from one run to the next, so the runs take turns
+        # for several rounds and each row reports its median; the CPU each server spent per
+        # request (from /proc) is steadier than req/s and says the same thing.
+        measured = {url: [] for _, _, url in runs}
+        for _, _, url in runs:
+            wrk(url, 2, args.connections)  # warm up
+        for round in range(args.rounds):
+            for server, what, url in runs:
+                print(f"round {round + 1}/{args.rounds}: wrk {what} on {server} ({args.seconds} s, {args.connections} connections)…", flush=True)
+                pids = [galley.process.pid] if server == "galley" else nginx.worker_pids()
+                before = cpu_seconds(pids)
+                rps, p50, p99 = wrk(url, args.seconds, args.connections)
+                cpu_us = (cpu_seconds(pids) - before) / (rps * args.seconds) * 1e6
+                measured[url].append((rps, p50, p99, cpu_us))
         results = []
         for server, what, url in runs:
-            print(f"wrk {what} on {server} ({args.seconds} s, {args.connections} connections)…", flush=True)
-            wrk(url, 2, args.connections)  # warm up
-            results.append((server, what, sizes[url], *wrk(url, args.seconds, args.connections)))
+            columns = zip(*measured[url])
+            results.append((server, what, sizes[url], *(statistics.median(column) for column in columns)))
+        nginx_url = runs[-1][2]
+        post_ratios = [g[0] / n[0] for g, n in zip(measured[runs[0][2]], measured[nginx_url])]
         rss_loaded = galley.rss_mb()
     finally:
         if galley:
@@ -475,13 +504,17 @@ def main():
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     print()
     print(f"Machine: {os.cpu_count()} cores ({cpu}), Linux {os.uname().release}; wrk shares the cores.")
-    print(f"Command: python3 Benchmarks/web/bench.py --posts {args.posts} --seconds {args.seconds} --connections {args.connections} --log-level {args.log_level}")
+    print(f"Command: python3 Benchmarks/web/bench.py --posts {args.posts} --seconds {args.seconds} --rounds {args.rounds} --connections {args.connections} --log-level {args.log_level}")
     print(f"Corpus: {args.posts} posts of about {words} words (sample), imported in {import_seconds:.1f} s.")
     print()
-    print("| server | what | bytes | req/s | p50 ms | p99 ms | vs nginx |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for server, what, size, rps, p50, p99 in results:
-        print(f"| {server} | {what} | {size:,} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {rps / nginx_rps:.2f}× |")
+    print(f"Each row: the median of {args.rounds} rounds of {args.seconds} s; the runs took turns.")
+    print()
+    print("| server | what | bytes | req/s | p50 ms | p99 ms | CPU µs/request | vs nginx |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for server, what, size, rps, p50, p99, cpu_us in results:
+        print(f"| {server} | {what} | {size:,} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {cpu_us:.1f} | {rps / nginx_rps:.2f}× |")
+    print()
+    print("Post page, galley/nginx in each round: " + ", ".join(f"{ratio:.2f}×" for ratio in post_ratios))
     print()
     print("| measure | value |")
     print("|---|---:|")

@@ -29,6 +29,7 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var inApplication = 0
     /// The request being read was answered here; its body parts are dropped.
     private var answered = false
+    private var memo = ConnectionMemo()
 
     init(answers: FastAnswers, ledger: ConnectionLedger) {
         self.answers = answers
@@ -85,7 +86,7 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         ledger.finished += 1
         answers.record(
-            stored, method: request.method, path: request.path ?? "", status: status, requestID: id, peer: context.channel.remoteAddress,
+            stored, method: request.method, path: request.path ?? "", status: status, requestID: id, connection: &memo, channel: context.channel,
             forwardedFor: request.headerFields[values: RequestIDMiddleware.forwardedFor], since: start
         )
     }

@@ -31,6 +31,7 @@ final class RawCacheFastPath: ChannelInboundHandler, RemovableChannelHandler {
     private var answeredSinceFlush = false
     /// Bytes went on to SwiftNIO's parser since the last `channelReadComplete`.
     private var handedOnSinceReadComplete = false
+    private var memo = ConnectionMemo()
 
     init(answers: FastAnswers, ledger: ConnectionLedger) {
         self.answers = answers
@@ -137,7 +138,7 @@ final class RawCacheFastPath: ChannelInboundHandler, RemovableChannelHandler {
         answeredSinceFlush = true
         answers.record(
             stored, method: head.method == .head ? .head : .get, path: target, status: variant.notModified ? .notModified : .ok, requestID: id,
-            peer: context.channel.remoteAddress, forwardedFor: text(head.forwardedFor).map { [$0] } ?? [], since: start
+            connection: &memo, channel: context.channel, forwardedFor: text(head.forwardedFor).map { [$0] } ?? [], since: start
         )
         return true
     }
@@ -151,6 +152,13 @@ final class ConnectionLedger {
     var handedOn = 0
     var finished = 0
     var unanswered: Bool { finished < handedOn }
+}
+
+/// What a fast path remembers about its connection between answers.
+struct ConnectionMemo {
+    /// The peer's address, looked up at the first answer.
+    var peer: String??
+    var series: SiteMetrics.RequestSeries?
 }
 
 /// What both fast paths share: a page's cached answer found without the database, and the
@@ -170,13 +178,16 @@ struct FastAnswers: Sendable {
         return cache.lookup(ResponseCacheMiddleware.key(target: target), in: generation, countingMisses: false)
     }
 
+    /// Counts the answer and logs its line; `connection` is what the connection's fast path
+    /// keeps from one answer to the next.
     func record(
         _ stored: StoredResponse, method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, requestID: String,
-        peer: SocketAddress?, forwardedFor: [String], since start: ContinuousClock.Instant
+        connection: inout ConnectionMemo, channel: any Channel, forwardedFor: [String], since start: ContinuousClock.Instant
     ) {
-        metrics.record(route: stored.route, method: method, status: status, duration: .now - start)
+        metrics.record(route: stored.route, method: method, status: status, duration: .now - start, last: &connection.series)
         guard logger.logLevel <= .info else { return }
-        let client = proxies.client(peer: peer?.ipAddress, forwardedFor: forwardedFor)
+        if connection.peer == nil { connection.peer = .some(channel.remoteAddress?.ipAddress) }
+        let client = proxies.client(peer: connection.peer ?? nil, forwardedFor: forwardedFor)
         RequestIDMiddleware.logAccess(logger, method: method, path: path, status: status, client: client, requestID: requestID, since: start)
     }
 }
