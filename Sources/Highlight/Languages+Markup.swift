@@ -391,7 +391,7 @@ enum MarkupLexers {
             let first = s.nextNonBlank(from: lineStart)
             var wordEnd = first
             while wordEnd < lineEnd, !s.bytes[wordEnd].isBlank { wordEnd += 1 }
-            if makeConditionals.contains(s.text(first, wordEnd)) {
+            if makeConditionals.contains(where: { s.isWord(first, wordEnd, $0) }) {
                 s.position = lineEnd
                 s.emit(.commentPreproc, from: lineStart)
             } else if s.current == .tab {
@@ -403,11 +403,13 @@ enum MarkupLexers {
         }
     }
 
-    static let makeConditionals: Set<Substring> = [
+    /// Compared with the bytes in place (`isWord`): hashing a `Substring` per line cost more
+    /// than lexing the line.
+    static let makeConditionals: [StaticString] = [
         "if", "ifeq", "ifneq", "ifdef", "ifndef", "else", "endif", "include", "-include", "sinclude", "define", "endef",
     ]
 
-    static let makeDirectives: Set<Substring> = [
+    static let makeDirectives: [StaticString] = [
         "include", "-include", "sinclude", "define", "endef", "ifeq", "ifneq", "ifdef", "ifndef", "else", "endif",
         "export", "unexport", "override", "vpath", "private",
     ]
@@ -423,8 +425,7 @@ enum MarkupLexers {
         }
         var end = s.position
         while end < s.limit, !s.bytes[end].isBlank, s.bytes[end] != UInt8(ascii: ":"), s.bytes[end] != UInt8(ascii: "="), s.bytes[end] != UInt8(ascii: "?"), s.bytes[end] != UInt8(ascii: "+") { end += 1 }
-        let word = s.text(start, end)
-        if makeDirectives.contains(word) {
+        if makeDirectives.contains(where: { s.isWord(start, end, $0) }) {
             s.position = end
             s.emit(.keyword, from: start)
         } else {
