@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Galley against nginx serving the same bytes, side by side in one run, on loopback.
 
-    python3 Benchmarks/web/bench.py [--posts 1000] [--seconds 10] [--connections 64] [--no-build]
+    python3 Benchmarks/web/bench.py [--posts 1000] [--seconds 5] [--rounds 3] [--connections 64] [--no-build]
 
 Builds galley in release mode, writes a corpus of realistic technical posts (about 1,200 words,
 code blocks in several languages, a table), imports it, and then measures:
@@ -9,6 +9,8 @@ code blocks in several languages, a table), imports it, and then measures:
   * wrk against galley: a post page, the home page and the Atom feed;
   * wrk against nginx (Debian's package, started here on loopback and stopped after) serving the
     very bytes of that post page from a file, with the same headers and keep-alive;
+  * the four wrk runs take turns for several rounds (each row is the median), with the CPU each
+    server spent per request;
   * the time to render one typical post (Markdown + highlighting), with `galley render --repeat`;
   * galley's resident memory after it served every page of the corpus once;
   * galley's startup time (process start to listening) with the corpus in its database.

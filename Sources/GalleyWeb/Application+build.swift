@@ -54,6 +54,7 @@ public func buildApplication(
             logger.error("could not read the site's settings", metadata: ["error": "\(error)"])
         }
     }
+    MemoryTrimmer.limitArenas()
     let cache = ResponseCache(budget: configuration.cacheBudget)
     let metrics = SiteMetrics(cache: cache, databaseConnections: { store.connectionCounts })
     let router = try await buildRouter(

@@ -31,6 +31,18 @@ struct MemoryTrimmer: Service {
         }
     }
 
+    /// Two malloc arenas instead of glibc's eight a core, unless `MALLOC_ARENA_MAX` says
+    /// otherwise: every thread that allocates gets an arena of its own up to that limit, and
+    /// each keeps its own freed holes (with 10,000 posts, 110-114 MB instead of 125 MB right
+    /// after a crawl of every page, in single runs; cached pages were no slower).
+    static func limitArenas() {
+        #if canImport(Glibc)
+        // `mallopt(M_ARENA_MAX, 2)`, looked up like `malloc_trim` below; M_ARENA_MAX is -8.
+        guard getenv("MALLOC_ARENA_MAX") == nil, let symbol = dlsym(nil, "mallopt") else { return }
+        _ = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)(-8, 2)
+        #endif
+    }
+
     /// `malloc_trim(0)`, looked up at run time: Swift's Glibc module does not declare it, and
     /// other C libraries do not have it.
     static func trim() {

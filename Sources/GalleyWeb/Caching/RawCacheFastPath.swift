@@ -107,6 +107,7 @@ final class RawCacheFastPath: ChannelInboundHandler, RemovableChannelHandler {
             if let partial {
                 self.partial = nil
                 context.fireChannelRead(wrapInboundOut(partial))
+                context.fireChannelReadComplete()
             }
         }
         context.fireUserInboundEventTriggered(event)

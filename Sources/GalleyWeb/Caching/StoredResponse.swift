@@ -56,9 +56,11 @@ struct StoredResponse: Sendable {
         } else {
             gzipped = nil
         }
-        let variants = [false, true].flatMap { gzip in [false, true].map { Variant(gzip: gzip, notModified: $0) } }
-        heads = variants.map { Self.http1Head(fields(for: $0)) }
-        cost = storage.capacity + heads.reduce(0) { $0 + $1.readableBytes + 64 } + 128
+        let identity = [false, true].map { Self.http1Head(fields(for: Variant(gzip: false, notModified: $0))) }
+        // Without a gzipped body the gzip variants are never chosen; their slots repeat these.
+        heads = gzipped == nil ? identity + identity : identity + [false, true].map { Self.http1Head(fields(for: Variant(gzip: true, notModified: $0))) }
+        let distinctHeads = gzipped == nil ? identity : heads
+        cost = storage.capacity + distinctHeads.reduce(0) { $0 + $1.readableBytes + 64 } + 128
     }
 
     var gzipETag: String { String(etag.dropLast()) + "-gz\"" }
