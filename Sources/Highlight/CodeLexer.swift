@@ -212,7 +212,11 @@ struct CodeLexer: Sendable {
             let start = s.position
             s.position += open.count
             var depth = 1
+            // Only the first byte of the closing (or, nested, the opening) mark can stop here.
+            let stop = close[0], nestedStop = definition.nestedBlockComments ? open[0] : close[0]
             while !s.atEnd {
+                s.skip(to: stop, nestedStop, stop, stop)
+                if s.atEnd { break }
                 if s.matches(close) {
                     s.position += close.count
                     depth -= 1
