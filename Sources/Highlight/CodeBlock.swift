@@ -230,10 +230,24 @@ enum HTMLWriter {
         let closeSpan = ranges[ranges.count - 1]
         var length = open.count + close.count + source.count
         var escapes = noEscapes
-        for index in 0..<source.count where growth[Int(source[index])] != 0 {
-            length &+= Int(growth[Int(source[index])])
-            escapes.insert(index, at: escapes.count - 1)
+        func note(_ range: Range<Int>) {
+            for index in range where growth[Int(source[index])] != 0 {
+                length &+= Int(growth[Int(source[index])])
+                escapes.insert(index, at: escapes.count - 1)
+            }
         }
+        // Eight bytes at a time; only a word holding `&`, `<` or `>` is looked at byte by byte.
+        var word = 0
+        if let base = source.baseAddress {
+            while word &+ 8 <= source.count {
+                let bytes = ByteWord.load(UnsafeRawPointer(base), word)
+                if ByteWord.equal(bytes, UInt8(ascii: "&")) | ByteWord.equal(bytes, UInt8(ascii: "<")) | ByteWord.equal(bytes, UInt8(ascii: ">")) != 0 {
+                    note(word..<word + 8)
+                }
+                word &+= 8
+            }
+        }
+        note(word..<source.count)
         for token in tokens where token.end > token.start {
             let span = ranges[token.kind.ordinal]
             if !span.isEmpty { length &+= span.count &+ closeSpan.count }
