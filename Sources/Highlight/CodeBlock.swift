@@ -219,9 +219,6 @@ enum HTMLWriter {
         }
     }
 
-    /// Where escapes are, ending with `Int.max`: for most blocks nothing but that, and shared.
-    private static let noEscapes = [Int.max]
-
     private static func write(
         _ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>,
         _ open: UnsafeBufferPointer<UInt8>, _ close: UnsafeBufferPointer<UInt8>,
@@ -229,11 +226,11 @@ enum HTMLWriter {
     ) -> String {
         let closeSpan = ranges[ranges.count - 1]
         var length = open.count + close.count + source.count
-        var escapes = noEscapes
+        var escapes: [Int] = []  // empty, the usual case, allocates nothing
         func note(_ range: Range<Int>) {
             for index in range where growth[Int(source[index])] != 0 {
                 length &+= Int(growth[Int(source[index])])
-                escapes.insert(index, at: escapes.count - 1)
+                escapes.append(index)
             }
         }
         // Eight bytes at a time; only a word holding `&`, `<` or `>` is looked at byte by byte.
@@ -287,7 +284,7 @@ enum HTMLWriter {
                     let span = ranges[token.kind.ordinal]
                     copy(markup.baseAddress.map { $0 + span.lowerBound }, span.count, readable: markupEnd)
                     var run = token.start
-                    while escapes[nextEscape] < token.end {
+                    while nextEscape < escapes.count, escapes[nextEscape] < token.end {
                         let index = escapes[nextEscape]
                         copy(source.baseAddress.map { $0 + run }, index - run, readable: sourceEnd)
                         let entity = entity(source[index])!

@@ -107,7 +107,7 @@ enum MarkupLexers {
     private static func until(_ s: inout Scanner, _ end: StaticString) {
         let first = end.utf8Start[0]
         while !s.atEnd {
-            s.skipWhile { $0 != first }
+            s.skip(to: first, first, first, first)
             if s.matches(end) { break }
             s.position = min(s.position + 1, s.limit)
         }
@@ -296,7 +296,7 @@ enum MarkupLexers {
         }
     }
 
-    private static let diffHeadings = ["+++", "---", "diff ", "index "].map { Array($0.utf8) }
+    private static let diffHeadings: [StaticString] = ["+++", "---", "diff ", "index "]
 
     /// Dockerfile: instructions are keywords; their arguments are shell, or one string for `FROM`,
     /// `WORKDIR`, `USER` and the like.

@@ -210,7 +210,6 @@ struct FastHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        let answers = answers
         return HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [
             FinishWritesBeforeClosing(), CacheFastPath(answers: answers, ledger: ledger.value),
         ])).setup(channel: channel, logger: logger)

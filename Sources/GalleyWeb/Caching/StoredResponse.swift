@@ -56,10 +56,11 @@ struct StoredResponse: Sendable {
         } else {
             gzipped = nil
         }
-        let identity = [false, true].map { Self.http1Head(fields(for: Variant(gzip: false, notModified: $0))) }
+        let identityHeads = [false, true].map { Self.http1Head(fields(for: Variant(gzip: false, notModified: $0))) }
         // Without a gzipped body the gzip variants are never chosen; their slots repeat these.
-        heads = gzipped == nil ? identity + identity : identity + [false, true].map { Self.http1Head(fields(for: Variant(gzip: true, notModified: $0))) }
-        let distinctHeads = gzipped == nil ? identity : heads
+        heads = gzipped == nil ? identityHeads + identityHeads
+            : identityHeads + [false, true].map { Self.http1Head(fields(for: Variant(gzip: true, notModified: $0))) }
+        let distinctHeads = gzipped == nil ? identityHeads : heads
         cost = storage.capacity + distinctHeads.reduce(0) { $0 + $1.readableBytes + 64 } + 128
     }
 
