@@ -4,8 +4,6 @@
 /// runs to the end of the line or of the block.
 struct CodeLexer: Sendable {
     let definition: LanguageDefinition
-    private let identifierExtras: ByteSet
-    private let identifierStartExtras: ByteSet
     private let wordTable: WordTable
     /// Bytes that may start a string (its quote or a prefix) or a comment: anything else skips
     /// those checks.
@@ -15,11 +13,24 @@ struct CodeLexer: Sendable {
     private let quoteStarts: ByteSet
     private let longestPrefix: Int
     private let commentStarts: ByteSet
+    /// What each byte may start, so that most tokens are told apart with one load (``Flag``).
+    private let flags: ByteFlags
+
+    /// The bits of ``flags``.
+    private enum Flag {
+        static let blank: UInt8 = 1
+        /// May start something only a few languages have (a comment, a string, `$`, `@`, `#`…):
+        /// only these bytes go through the checks for such things.
+        static let special: UInt8 = 2
+        static let digit: UInt8 = 4
+        static let wordStart: UInt8 = 8
+        static let wordPart: UInt8 = 16
+        static let `operator`: UInt8 = 32
+        static let punctuation: UInt8 = 64
+    }
 
     init(definition: LanguageDefinition) {
         self.definition = definition
-        identifierExtras = ByteSet(definition.identifierExtras)
-        identifierStartExtras = ByteSet(definition.identifierStartExtras)
         wordTable = WordTable(
             words: definition.words, functionIntroducers: definition.functionIntroducers,
             classIntroducers: definition.classIntroducers, namespaceIntroducers: definition.namespaceIntroducers,
@@ -36,8 +47,37 @@ struct CodeLexer: Sendable {
         stringStarts = ByteSet(starts)
         quoteStarts = ByteSet(Set(definition.strings.map { $0.open[0] }))
         longestPrefix = definition.strings.flatMap { $0.prefixes.map(\.count) }.max() ?? 0
-        commentStarts = ByteSet(Set(definition.lineComments.map { $0[0] } + definition.blockComments.map { $0.open[0] }
-            + (definition.dataSectionMarker.map { [$0[0]] } ?? [])))
+        let commentStarts = Set(definition.lineComments.map { $0[0] } + definition.blockComments.map { $0.open[0] }
+            + (definition.dataSectionMarker.map { [$0[0]] } ?? []))
+        self.commentStarts = ByteSet(commentStarts)
+        flags = Self.flags(for: definition, special: starts.union(commentStarts))
+    }
+
+    private static func flags(for d: LanguageDefinition, special: Set<UInt8>) -> ByteFlags {
+        var special = special.union(d.preprocessorMarks.map { $0[0] })
+        special.insert(UInt8(ascii: "."))  // `.5`
+        func mark(_ bytes: String, if condition: Bool) {
+            if condition { special.formUnion(bytes.utf8) }
+        }
+        mark("#", if: d.hashbang || d.preprocessor || d.rustAttributes)
+        mark("[", if: d.lineStartAttributes)
+        mark("'", if: d.characterLiterals || d.lifetimes)
+        mark("@", if: d.decorators)
+        mark("$\\", if: d.makeVariables)
+        mark("$", if: d.commandSubstitution || d.dollarVariables)
+        mark(":", if: d.symbols)
+        let wordStarts = ByteSet(d.identifierStartExtras), wordParts = ByteSet(d.identifierExtras)
+        return ByteFlags { byte in
+            var flags: UInt8 = 0
+            if byte.isBlank || byte == 0x0C { flags |= Flag.blank }
+            if special.contains(byte) { flags |= Flag.special }
+            if byte.isDigit { flags |= Flag.digit }
+            if byte.isIdentifierStart || wordStarts.contains(byte) { flags |= Flag.wordStart }
+            if byte.isIdentifierPart || wordParts.contains(byte) || (d.primeInNames && byte == UInt8(ascii: "'")) { flags |= Flag.wordPart }
+            if operatorBytes.contains(byte) { flags |= Flag.operator }
+            if punctuationBytes.contains(byte) { flags |= Flag.punctuation }
+            return flags
+        }
     }
 
     /// What came before, for the few decisions that depend on it (regex literals, `def name`).
@@ -58,11 +98,11 @@ struct CodeLexer: Sendable {
         var context = Context()
         var nesting = 0
         let d = definition
-        let operators = Self.operatorBytes
-        let punctuation = Self.punctuationBytes
+        let flags = self.flags.table
         while !s.atEnd {
             let c = s.current
-            if c.isBlank || c == 0x0C {
+            let f = flags[Int(c)]
+            if f & Flag.blank != 0 {
                 _ = s.whitespace()
                 continue
             }
@@ -72,91 +112,30 @@ struct CodeLexer: Sendable {
                 if c == UInt8(ascii: "}") || c == UInt8(ascii: ")") { nesting -= 1 }
             }
             let start = s.position
-
-            if d.hashbang, start == 0, s.matches(Self.hashbangPrefix) {
-                s.skipToLineEnd()
-                s.emit(.commentHashbang, from: start)
-                continue
-            }
-            if d.preprocessor, c == UInt8(ascii: "#"), s.atLineStart {
-                preprocessorLine(&s)
-                continue
-            }
-            if d.lineStartAttributes, c == UInt8(ascii: "["), s.atLineStart {
-                bracketed(&s, kind: .nameAttribute)
-                continue
-            }
-            if d.rustAttributes, c == UInt8(ascii: "#"), s.peek() == UInt8(ascii: "[") || (s.peek() == UInt8(ascii: "!") && s.peek(2) == UInt8(ascii: "[")) {
-                bracketed(&s, kind: .commentPreproc)
-                continue
-            }
-            if commentStarts.contains(c), blockComment(&s) || lineComment(&s) { continue }
-            if stringStarts.contains(c), let rule = stringStart(&s, context: context) {
-                string(&s, rule: rule.rule, prefixLength: rule.prefixLength, depth: depth)
-                context.lastWasWordOrValue = true
-                context.lastSignificant = UInt8(ascii: "\"")
-                continue
-            }
-            if c == UInt8(ascii: "'"), d.characterLiterals || d.lifetimes, characterOrLifetime(&s) {
-                context.lastWasWordOrValue = true
-                continue
-            }
-            if c.isDigit || (c == UInt8(ascii: ".") && s.peek().isDigit && !context.lastWasWordOrValue) {
+            if f & Flag.special != 0, special(&s, c, context: &context, depth: depth) { continue }
+            if f & Flag.digit != 0 || (c == UInt8(ascii: ".") && s.peek().isDigit && !context.lastWasWordOrValue) {
                 number(&s)
                 context.lastWasWordOrValue = true
                 context.lastSignificant = UInt8(ascii: "0")
                 continue
             }
-            if d.decorators, c == UInt8(ascii: "@"), s.peek().isIdentifierStart {
-                s.position += 1
-                s.skipWhile { $0.isIdentifierPart || $0 == UInt8(ascii: ".") }
-                s.emit(.nameDecorator, from: start)
-                continue
-            }
-            if d.makeVariables, c == UInt8(ascii: "$"), s.peek() == UInt8(ascii: "(") || s.peek() == UInt8(ascii: "{") {
-                makeVariable(&s)
-                continue
-            }
-            if d.makeVariables, c == .backslash, s.peek() == .newline {
-                s.emit(.stringEscape, length: 1)
-                continue
-            }
-            if d.commandSubstitution, c == UInt8(ascii: "$"), s.peek() == UInt8(ascii: "(") {
-                s.emit(.keyword, length: s.peek(2) == UInt8(ascii: "(") ? 3 : 2)
-                continue
-            }
-            if !d.preprocessorMarks.isEmpty, let mark = d.preprocessorMarks.first(where: { s.matches($0) }) {
-                s.emit(.commentPreproc, length: mark.count)
-                continue
-            }
-            if d.dollarVariables, c == UInt8(ascii: "$"), dollarVariable(&s) {
-                context.lastWasWordOrValue = true
-                continue
-            }
-            if d.symbols, c == UInt8(ascii: ":"), s.peek().isIdentifierStart, start == 0 || Self.beforeSymbol.contains(s.bytes[start - 1]) {
-                s.position += 1
-                s.skipWhile { $0.isIdentifierPart || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "!") }
-                s.emit(.stringSymbol, from: start)
-                context.lastWasWordOrValue = true
-                continue
-            }
-            if c.isIdentifierStart || identifierStartExtras.contains(c) {
-                word(&s, context: &context)
+            if f & Flag.wordStart != 0 {
+                word(&s, context: &context, flags: flags)
                 continue
             }
             if d.regexLiterals, c == UInt8(ascii: "/"), !context.lastWasWordOrValue, regex(&s) {
                 context.lastWasWordOrValue = true
                 continue
             }
-            if operators.contains(c) {
+            if f & Flag.operator != 0 {
                 s.position += 1
-                while !s.atEnd, operators.contains(s.current), !(commentStarts.contains(s.current) && startsComment(s)) { s.position += 1 }
+                while !s.atEnd, flags[Int(s.current)] & Flag.operator != 0, !(commentStarts.contains(s.current) && startsComment(s)) { s.position += 1 }
                 s.emit(.operator, from: start)
                 context.lastWasWordOrValue = false
                 context.lastSignificant = c
                 continue
             }
-            if punctuation.contains(c) {
+            if f & Flag.punctuation != 0 {
                 s.position += 1
                 s.emit(.punctuation, from: start)
                 context.lastWasWordOrValue = c == UInt8(ascii: ")") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}")
@@ -168,6 +147,76 @@ struct CodeLexer: Sendable {
             context.lastWasWordOrValue = false
             context.lastSignificant = c
         }
+    }
+
+    /// What only some bytes in some languages start: comments, strings, `#` lines, `@name`,
+    /// `$name` and the like. Whether it lexed something at the cursor.
+    private func special(_ s: inout Scanner, _ c: UInt8, context: inout Context, depth: Int) -> Bool {
+        let d = definition
+        let start = s.position
+        if d.hashbang, start == 0, s.matches(Self.hashbangPrefix) {
+            s.skipToLineEnd()
+            s.emit(.commentHashbang, from: start)
+            return true
+        }
+        if d.preprocessor, c == UInt8(ascii: "#"), s.atLineStart {
+            preprocessorLine(&s)
+            return true
+        }
+        if d.lineStartAttributes, c == UInt8(ascii: "["), s.atLineStart {
+            bracketed(&s, kind: .nameAttribute)
+            return true
+        }
+        if d.rustAttributes, c == UInt8(ascii: "#"), s.peek() == UInt8(ascii: "[") || (s.peek() == UInt8(ascii: "!") && s.peek(2) == UInt8(ascii: "[")) {
+            bracketed(&s, kind: .commentPreproc)
+            return true
+        }
+        if commentStarts.contains(c), blockComment(&s) || lineComment(&s) { return true }
+        if stringStarts.contains(c), let rule = stringStart(&s, context: context) {
+            string(&s, rule: rule.rule, prefixLength: rule.prefixLength, depth: depth)
+            context.lastWasWordOrValue = true
+            context.lastSignificant = UInt8(ascii: "\"")
+            return true
+        }
+        if c == UInt8(ascii: "'"), d.characterLiterals || d.lifetimes, characterOrLifetime(&s) {
+            context.lastWasWordOrValue = true
+            return true
+        }
+        // Nothing from here on starts with a digit or `.`, so numbers may be looked for after it.
+        if d.decorators, c == UInt8(ascii: "@"), s.peek().isIdentifierStart {
+            s.position += 1
+            s.skipWhile { $0.isIdentifierPart || $0 == UInt8(ascii: ".") }
+            s.emit(.nameDecorator, from: start)
+            return true
+        }
+        if d.makeVariables, c == UInt8(ascii: "$"), s.peek() == UInt8(ascii: "(") || s.peek() == UInt8(ascii: "{") {
+            makeVariable(&s)
+            return true
+        }
+        if d.makeVariables, c == .backslash, s.peek() == .newline {
+            s.emit(.stringEscape, length: 1)
+            return true
+        }
+        if d.commandSubstitution, c == UInt8(ascii: "$"), s.peek() == UInt8(ascii: "(") {
+            s.emit(.keyword, length: s.peek(2) == UInt8(ascii: "(") ? 3 : 2)
+            return true
+        }
+        if !d.preprocessorMarks.isEmpty, let mark = d.preprocessorMarks.first(where: { s.matches($0) }) {
+            s.emit(.commentPreproc, length: mark.count)
+            return true
+        }
+        if d.dollarVariables, c == UInt8(ascii: "$"), dollarVariable(&s) {
+            context.lastWasWordOrValue = true
+            return true
+        }
+        if d.symbols, c == UInt8(ascii: ":"), s.peek().isIdentifierStart, start == 0 || Self.beforeSymbol.contains(s.bytes[start - 1]) {
+            s.position += 1
+            s.skipWhile { $0.isIdentifierPart || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "!") }
+            s.emit(.stringSymbol, from: start)
+            context.lastWasWordOrValue = true
+            return true
+        }
+        return false
     }
 
     static let hashbangPrefix = Array("#!".utf8)
@@ -455,14 +504,21 @@ struct CodeLexer: Sendable {
         return true
     }
 
-    private func word(_ s: inout Scanner, context: inout Context) {
+    private func word(_ s: inout Scanner, context: inout Context, flags: UnsafeMutablePointer<UInt8>) {
         let start = s.position
-        s.position += 1
-        let extras = identifierExtras
-        let primes = definition.primeInNames
-        s.skipWhile { $0.isIdentifierPart || extras.contains($0) || (primes && $0 == UInt8(ascii: "'")) }
-        let end = s.position
-        let entry = s.bytes.withUnsafeBufferPointer { wordTable.lookup($0, start, end) }
+        let limit = s.limit
+        let fold = wordTable.fold
+        // Finds the end of the word and hashes it for the keyword table in the same pass.
+        let (end, entry) = s.bytes.withUnsafeBufferPointer { bytes in
+            var hash = WordTable.mix(WordTable.seed, bytes[start] | fold)
+            var index = start + 1
+            while index < limit, flags[Int(bytes[index])] & Flag.wordPart != 0 {
+                hash = WordTable.mix(hash, bytes[index] | fold)
+                index += 1
+            }
+            return (index, wordTable.lookup(bytes, start, index, hash: WordTable.finish(hash)))
+        }
+        s.position = end
         var kind = entry?.kind ?? .name
         let capitalized = s.bytes[start] >= 0x41 && s.bytes[start] <= 0x5A
         if kind == .name, let pending = context.pendingName {

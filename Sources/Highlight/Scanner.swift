@@ -194,3 +194,17 @@ struct ByteSet: Sendable {
         return (word >> UInt64(byte & 63)) & 1 == 1
     }
 }
+
+/// Flags for every byte value, looked up with one load: the hot loops classify each byte with
+/// this instead of a chain of comparisons.
+final class ByteFlags: @unchecked Sendable {
+    /// 256 entries, written once in `init` and only read after that.
+    let table: UnsafeMutablePointer<UInt8>
+
+    init(_ flags: (UInt8) -> UInt8) {
+        table = .allocate(capacity: 256)
+        for byte in 0...255 { table[byte] = flags(UInt8(byte)) }
+    }
+
+    deinit { table.deallocate() }
+}

@@ -44,10 +44,16 @@ struct WordTable: Sendable {
 
     /// The entry for `source[start..<end]`, if it is one of the words.
     func lookup(_ source: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Entry? {
+        lookup(source, start, end, hash: Self.hash(source, start, end, caseInsensitive: caseInsensitive))
+    }
+
+    /// The same, for a caller that hashed the word while finding its end (``mix(_:_:)`` over
+    /// each byte with ``fold`` set, from ``seed``, then ``finish(_:)``).
+    func lookup(_ source: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, hash: Int) -> Entry? {
         let length = end - start
         return slots.withUnsafeBufferPointer { slots in
             text.withUnsafeBufferPointer { text in
-                var index = Self.hash(source, start, end, caseInsensitive: caseInsensitive) & mask
+                var index = hash & mask
                 while slots[index].length != 0 {
                     let slot = slots[index]
                     if Int(slot.length) == length {
@@ -73,11 +79,18 @@ struct WordTable: Sendable {
     /// no branch per byte, and the table's words are hashed the same way.
     @inline(__always) private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, caseInsensitive: Bool) -> Int {
         let fold: UInt8 = caseInsensitive ? 0x20 : 0
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for index in start..<end {
-            hash ^= UInt64(bytes[index] | fold)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+        var hash = seed
+        for index in start..<end { hash = mix(hash, bytes[index] | fold) }
+        return finish(hash)
+    }
+
+    /// The bits set in every byte before hashing: `0x20` when case does not matter.
+    var fold: UInt8 { caseInsensitive ? 0x20 : 0 }
+    static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) static func mix(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+    @inline(__always) static func finish(_ hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: hash ^ (hash >> 29))
     }
 }
