@@ -7,10 +7,7 @@ enum DataLexers {
             let start = s.position
             let c = s.current
             if c == UInt8(ascii: "\"") {
-                quoted(&s, quote: c, kind: .stringDouble)
-                // A string followed by `:` is a key.
-                let after = s.nextNonBlank(from: s.position)
-                if after < s.limit, s.bytes[after] == UInt8(ascii: ":") { s.retag(from: start, as: .nameTag) }
+                keyOrString(&s, quote: c, kind: .stringDouble)
             } else if c.isDigit || c == UInt8(ascii: "-") {
                 s.position += 1
                 s.skipWhile { $0.isDigit || $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
@@ -78,9 +75,7 @@ enum DataLexers {
                 s.emit(.punctuation, length: 1)
                 expectKey = true
             } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
-                quoted(&s, quote: c, kind: c == UInt8(ascii: "'") ? .stringSingle : .stringDouble, doubledQuoteEscapes: c == UInt8(ascii: "'"))
-                let after = s.nextNonBlank(from: s.position)
-                if after < s.limit, s.bytes[after] == UInt8(ascii: ":") { s.retag(from: start, as: .nameTag) }
+                keyOrString(&s, quote: c, kind: c == UInt8(ascii: "'") ? .stringSingle : .stringDouble, doubledQuoteEscapes: c == UInt8(ascii: "'"))
             } else if c == UInt8(ascii: "!") {
                 s.skipWhile { !$0.isBlank }
                 s.emit(.keywordType, from: start)
@@ -209,6 +204,19 @@ enum DataLexers {
     /// at the line's end when unterminated.
     static func quoted(_ s: inout Scanner, quote: UInt8, kind: TokenClass, escapes: Bool = true, doubledQuoteEscapes: Bool = false) {
         let start = s.position
+        skipQuoted(&s, quote: quote, escapes: escapes, doubledQuoteEscapes: doubledQuoteEscapes)
+        s.emit(kind, from: start)
+    }
+
+    /// A quoted string, or a key when `:` follows it.
+    private static func keyOrString(_ s: inout Scanner, quote: UInt8, kind: TokenClass, doubledQuoteEscapes: Bool = false) {
+        let start = s.position
+        skipQuoted(&s, quote: quote, escapes: true, doubledQuoteEscapes: doubledQuoteEscapes)
+        let after = s.nextNonBlank(from: s.position)
+        s.emit(after < s.limit && s.bytes[after] == UInt8(ascii: ":") ? .nameTag : kind, from: start)
+    }
+
+    private static func skipQuoted(_ s: inout Scanner, quote: UInt8, escapes: Bool, doubledQuoteEscapes: Bool) {
         s.position += 1
         while !s.atEnd {
             s.skip(to: quote, .newline, .backslash, quote)
@@ -222,6 +230,5 @@ enum DataLexers {
             }
         }
         s.position = min(s.position, s.limit)
-        s.emit(kind, from: start)
     }
 }

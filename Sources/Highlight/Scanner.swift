@@ -110,13 +110,6 @@ struct Scanner {
         position = index
     }
 
-    /// Gives the bytes from `start` to the cursor, already emitted, another class.
-    mutating func retag(from start: Int, as kind: TokenClass) {
-        while let last = tokens.last, last.start >= start { tokens.removeLast() }
-        if let last = tokens.last, last.end > start { tokens[tokens.count - 1].end = start }
-        emit(kind, from: start)
-    }
-
     /// Runs `body` with lexing stopped at `end`, then moves to `end`; whatever `body` left
     /// unlexed is plain text, so no byte is ever dropped.
     mutating func within(_ end: Int, _ body: (inout Scanner) -> Void) {
