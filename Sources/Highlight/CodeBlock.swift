@@ -235,9 +235,11 @@ enum HTMLWriter {
         }
         // Eight bytes at a time; only a word holding `&`, `<` or `>` is looked at byte by byte.
         var word = 0
+        var highBits: UInt64 = 0
         if let base = source.baseAddress {
             while word &+ 8 <= source.count {
                 let bytes = ByteWord.load(UnsafeRawPointer(base), word)
+                highBits |= bytes
                 if ByteWord.equal(bytes, UInt8(ascii: "&")) | ByteWord.equal(bytes, UInt8(ascii: "<")) | ByteWord.equal(bytes, UInt8(ascii: ">")) != 0 {
                     note(word..<word + 8)
                 }
@@ -245,59 +247,89 @@ enum HTMLWriter {
             }
         }
         note(word..<source.count)
+        for index in word..<source.count { highBits |= UInt64(source[index]) }
         for token in tokens where token.end > token.start {
             let span = ranges[token.kind.ordinal]
             if !span.isEmpty { length &+= span.count &+ closeSpan.count }
         }
         return escapes.withUnsafeBufferPointer { escapes in
-            String(unsafeUninitializedCapacity: length) { output in
-                guard let base = output.baseAddress else { return 0 }
-                let outputEnd = base + length
-                var at = base
-                /// Short copies, the usual case (tokens, tags), as a few word moves instead of a
-                /// call to memmove; a word may be read past `count` up to `readable` and written
-                /// past it into bytes that the next copies overwrite.
-                @inline(__always) func copy(_ from: UnsafePointer<UInt8>?, _ count: Int, readable: UnsafePointer<UInt8>?) {
-                    guard let from, count > 0 else { return }
-                    let source = UnsafeRawPointer(from), target = UnsafeMutableRawPointer(at)
-                    if count >= 8, count <= 32 {
-                        var offset = 0
-                        while offset &+ 8 < count {
-                            target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
-                            offset &+= 8
-                        }
-                        target.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
-                    } else if count < 8, let readable, from + 8 <= readable, at + 8 <= outputEnd {
-                        target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
-                    } else if count < 8 {
-                        for offset in 0..<count { at[offset] = from[offset] }
-                    } else {
-                        at.update(from: from, count: count)
-                    }
-                    at += count
+            // Making a `String` from bytes checks that they are UTF-8: eight bytes at a time while
+            // they are ASCII, but byte by byte (17 instructions a byte of CJK text) from the first
+            // one that is not. Valid UTF-8 in, ASCII markup put in only between whole characters:
+            // valid UTF-8 out, and that is checked here instead, once per token.
+            guard highBits & 0x8080_8080_8080_8080 != 0, tokensStartCharacters(tokens, source) else {
+                return String(unsafeUninitializedCapacity: length) {
+                    fill($0, tokens, source, open, close, markup, ranges, escapes)
                 }
-                let sourceEnd = source.baseAddress.map { $0 + source.count }
-                let markupEnd = markup.baseAddress.map { $0 + markup.count }
-                copy(open.baseAddress, open.count, readable: nil)
-                var nextEscape = 0
-                for token in tokens where token.end > token.start {
-                    let span = ranges[token.kind.ordinal]
-                    copy(markup.baseAddress.map { $0 + span.lowerBound }, span.count, readable: markupEnd)
-                    var run = token.start
-                    while nextEscape < escapes.count, escapes[nextEscape] < token.end {
-                        let index = escapes[nextEscape]
-                        copy(source.baseAddress.map { $0 + run }, index - run, readable: sourceEnd)
-                        let entity = entity(source[index])!
-                        copy(entity.utf8Start, entity.utf8CodeUnitCount, readable: nil)
-                        run = index + 1
-                        nextEscape += 1
-                    }
-                    copy(source.baseAddress.map { $0 + run }, token.end - run, readable: sourceEnd)
-                    if !span.isEmpty { copy(markup.baseAddress.map { $0 + closeSpan.lowerBound }, closeSpan.count, readable: markupEnd) }
-                }
-                copy(close.baseAddress, close.count, readable: nil)
-                return at - base
             }
+            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: length)
+            defer { buffer.deallocate() }
+            let written = fill(buffer, tokens, source, open, close, markup, ranges, escapes)
+            let span = Span(_unsafeElements: UnsafeBufferPointer(rebasing: buffer[..<written]))
+            return String(copying: UTF8Span(unchecked: span))
         }
+    }
+
+    /// Whether every token starts and ends at the first byte of a character (or the end), so
+    /// that markup put between tokens never splits one.
+    private static func tokensStartCharacters(_ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>) -> Bool {
+        let startsCharacter = { (index: Int) in index >= source.count || source[index] & 0xC0 != 0x80 }
+        return tokens.allSatisfy { startsCharacter($0.start) && startsCharacter($0.end) }
+    }
+
+    /// Writes `open`, the tokens as spans with the bytes at `escapes` as entities, and `close`
+    /// into `output`, which is exactly long enough; returns the length written.
+    private static func fill(
+        _ output: UnsafeMutableBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>,
+        _ open: UnsafeBufferPointer<UInt8>, _ close: UnsafeBufferPointer<UInt8>,
+        _ markup: UnsafeBufferPointer<UInt8>, _ ranges: UnsafeBufferPointer<Range<Int>>, _ escapes: UnsafeBufferPointer<Int>
+    ) -> Int {
+        let closeSpan = ranges[ranges.count - 1]
+        guard let base = output.baseAddress else { return 0 }
+        let outputEnd = base + output.count
+        var at = base
+        /// Short copies, the usual case (tokens, tags), as a few word moves instead of a
+        /// call to memmove; a word may be read past `count` up to `readable` and written
+        /// past it into bytes that the next copies overwrite.
+        @inline(__always) func copy(_ from: UnsafePointer<UInt8>?, _ count: Int, readable: UnsafePointer<UInt8>?) {
+            guard let from, count > 0 else { return }
+            let source = UnsafeRawPointer(from), target = UnsafeMutableRawPointer(at)
+            if count >= 8, count <= 32 {
+                var offset = 0
+                while offset &+ 8 < count {
+                    target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+                    offset &+= 8
+                }
+                target.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+            } else if count < 8, let readable, from + 8 <= readable, at + 8 <= outputEnd {
+                target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            } else if count < 8 {
+                for offset in 0..<count { at[offset] = from[offset] }
+            } else {
+                at.update(from: from, count: count)
+            }
+            at += count
+        }
+        let sourceEnd = source.baseAddress.map { $0 + source.count }
+        let markupEnd = markup.baseAddress.map { $0 + markup.count }
+        copy(open.baseAddress, open.count, readable: nil)
+        var nextEscape = 0
+        for token in tokens where token.end > token.start {
+            let span = ranges[token.kind.ordinal]
+            copy(markup.baseAddress.map { $0 + span.lowerBound }, span.count, readable: markupEnd)
+            var run = token.start
+            while nextEscape < escapes.count, escapes[nextEscape] < token.end {
+                let index = escapes[nextEscape]
+                copy(source.baseAddress.map { $0 + run }, index - run, readable: sourceEnd)
+                let entity = entity(source[index])!
+                copy(entity.utf8Start, entity.utf8CodeUnitCount, readable: nil)
+                run = index + 1
+                nextEscape += 1
+            }
+            copy(source.baseAddress.map { $0 + run }, token.end - run, readable: sourceEnd)
+            if !span.isEmpty { copy(markup.baseAddress.map { $0 + closeSpan.lowerBound }, closeSpan.count, readable: markupEnd) }
+        }
+        copy(close.baseAddress, close.count, readable: nil)
+        return at - base
     }
 }
