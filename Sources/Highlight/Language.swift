@@ -1,6 +1,7 @@
 /// A language Galley highlights: its canonical name, the other names fences use for it, and its
-/// lexer.
-public struct Language: Sendable {
+/// lexer. A class: every code block looks one up, and handing on a reference is one retain where
+/// copying the fields was eight.
+public final class Language: Sendable {
     public let name: String
     public let aliases: [String]
     let lexer: any Lexer
@@ -14,7 +15,7 @@ public struct Language: Sendable {
         openingTags = Highlighter.openingTags(language: Highlighter.escape(name))
     }
 
-    init(_ name: String, aliases: [String] = [], _ definition: LanguageDefinition) {
+    convenience init(_ name: String, aliases: [String] = [], _ definition: LanguageDefinition) {
         self.init(name, aliases: aliases, lexer: CodeLexer(definition: definition))
     }
 
@@ -31,7 +32,8 @@ public struct Language: Sendable {
 
     /// The language a fence names, by canonical name or alias, ignoring case.
     public static func named(_ name: String) -> Language? {
-        byName[name.lowercased()]
+        // Fences are nearly always spelled in lower case already; `lowercased()` is the slow part.
+        name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A || $0 >= 0x80 }) ? byName[name.lowercased()] : byName[name]
     }
 
     /// The tokens of `code`; they cover every byte of its UTF-8 exactly once, in order.
