@@ -1,5 +1,6 @@
 import Foundation
 import GalleyCore
+import GalleyWeb
 import Logging
 import Synchronization
 
@@ -16,7 +17,7 @@ enum LogFormat: String, CaseIterable, Sendable {
 ///
 ///     2026-11-27T06:48:48.123Z info galley: duration_ms=0.02 hb.request.id=801c… [GalleyWeb] GET / 200
 ///     {"time":"2026-11-27T06:48:48.123Z","level":"info","label":"galley","source":"GalleyWeb","message":"GET / 200","duration_ms":"0.02",…}
-struct LineLogHandler: LogHandler {
+struct LineLogHandler: AccessLogHandler {
     let label: String
     let format: LogFormat
     var logLevel: Logger.Level
@@ -35,6 +36,10 @@ struct LineLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
+        LogOutput.standardError.append(line(for: event), now: event.level >= .notice)
+    }
+
+    func line(for event: LogEvent) -> [UInt8] {
         // The access log's usual case, one line per request: nothing to merge.
         var all = event.metadata ?? [:]
         if !metadata.isEmpty || metadataProvider != nil {
@@ -42,31 +47,55 @@ struct LineLogHandler: LogHandler {
             if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
             if let given = event.metadata { all.merge(given) { $1 } }
         }
-        let fields = all.sorted { $0.key < $1.key }
-        // Bytes appended to one buffer: building the line from interpolated strings cost more
-        // than everything else galley does to answer a cached page.
+        let fields = all.sorted { $0.key < $1.key }.map { key, value in
+            if case .string(let text) = value { (key, text) } else { (key, value.description) }
+        }
+        return Self.line(format, level: event.level, label: label, source: event.source, message: event.message.description, fields: fields)
+    }
+
+    /// The same line as `log(event:)` writes for an access-log entry, without building the
+    /// metadata dictionary, sorting it and merging it into the handler's own.
+    func logAccess(message: String, client: String, durationMilliseconds: String, requestID: String, source: String) {
+        LogOutput.standardError.append(
+            accessLine(message: message, client: client, durationMilliseconds: durationMilliseconds, requestID: requestID, source: source),
+            now: false
+        )
+    }
+
+    func accessLine(message: String, client: String, durationMilliseconds: String, requestID: String, source: String) -> [UInt8] {
+        guard metadata.isEmpty, metadataProvider == nil else {
+            let fields: Logger.Metadata = ["client": .string(client), "duration_ms": .string(durationMilliseconds), "hb.request.id": .string(requestID)]
+            return line(for: LogEvent(level: .info, message: "\(message)", metadata: fields, source: source, file: #fileID, function: #function, line: #line))
+        }
+        return Self.line(format, level: .info, label: label, source: source, message: message, fields: [
+            ("client", client), ("duration_ms", durationMilliseconds), ("hb.request.id", requestID),
+        ])
+    }
+
+    /// One line, built as bytes in one buffer: building it from interpolated strings cost more
+    /// than everything else galley does to answer a cached page. `fields` are in key order.
+    private static func line(
+        _ format: LogFormat, level: Logger.Level, label: String, source: String, message: String, fields: [(String, String)]
+    ) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(256)
         func add(_ text: String) { line.append(contentsOf: text.utf8) }
-        func add(_ value: Logger.MetadataValue) {
-            if case .string(let text) = value { add(text) } else { add(value.description) }
-        }
         switch format {
         case .text:
-            Self.addTimestamp(&line)
-            add(" "); add(event.level.rawValue); add(" "); add(label); add(":")
+            addTimestamp(&line)
+            add(" "); add(level.rawValue); add(" "); add(label); add(":")
             for (key, value) in fields { add(" "); add(key); add("="); add(value) }
-            add(" ["); add(event.source); add("] "); add(event.message.description); add("\n")
+            add(" ["); add(source); add("] "); add(message); add("\n")
         case .json:
-            add("{\"time\":\""); Self.addTimestamp(&line)
-            add("\",\"level\":\""); add(event.level.rawValue); add("\",\"label\":"); add(Self.quoted(label))
-            add(",\"source\":"); add(Self.quoted(event.source)); add(",\"message\":"); add(Self.quoted(event.message.description))
+            add("{\"time\":\""); addTimestamp(&line)
+            add("\",\"level\":\""); add(level.rawValue); add("\",\"label\":"); add(quoted(label))
+            add(",\"source\":"); add(quoted(source)); add(",\"message\":"); add(quoted(message))
             for (key, value) in fields where !["time", "level", "label", "source", "message"].contains(key) {
-                add(","); add(Self.quoted(key)); add(":"); add(Self.quoted(value.description))
+                add(","); add(quoted(key)); add(":"); add(quoted(value))
             }
             add("}\n")
         }
-        LogOutput.standardError.append(line, now: event.level >= .notice)
+        return line
     }
 
     private static func addTimestamp(_ line: inout [UInt8]) {

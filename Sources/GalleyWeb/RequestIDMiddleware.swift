@@ -35,14 +35,23 @@ struct RequestIDMiddleware: RouterMiddleware {
     }
 
     /// The one line logged per request, wherever it was answered. `requestID` is for a logger
-    /// that does not carry it yet (the fast paths keep no logger per request).
+    /// that does not carry it yet (the fast paths keep no logger per request); with it, a handler
+    /// that writes access lines itself (``AccessLogHandler``) is handed the line's parts.
     static func logAccess(
         _ logger: Logger, method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, client: String?,
-        requestID: String? = nil, since start: ContinuousClock.Instant
+        requestID: String? = nil, since start: ContinuousClock.Instant, handler: (any AccessLogHandler)? = nil
     ) {
+        let message = method.rawValue + " " + path + " " + String(status.code)
+        if let handler, let requestID {
+            handler.logAccess(
+                message: message, client: client ?? "-", durationMilliseconds: milliseconds(since: start), requestID: requestID,
+                source: "GalleyWeb"
+            )
+            return
+        }
         var metadata: Logger.Metadata = ["duration_ms": .string(milliseconds(since: start)), "client": .string(client ?? "-")]
         if let requestID { metadata["hb.request.id"] = .string(requestID) }
-        logger.info("\(method.rawValue + " " + path + " " + String(status.code))", metadata: metadata)
+        logger.info("\(message)", metadata: metadata)
     }
 
     /// `0.042`: milliseconds with three decimals, without `String(format:)` on every request.
@@ -86,4 +95,12 @@ struct RequestIDMiddleware: RouterMiddleware {
 
     private static let processSeed = UInt64.random(in: .min ... .max)
     private static let counter = Atomic<UInt64>(0)
+}
+
+/// A log handler that writes an access-log line from its parts, the same line `log(event:)`
+/// would write for `logger.info(message, metadata: [client, duration_ms, hb.request.id])`: the
+/// fast paths log one per cached answer, and the metadata dictionary, its sort and its merge
+/// cost 13 % of such an answer's CPU (perf, 10,000-post blog).
+public protocol AccessLogHandler: LogHandler {
+    func logAccess(message: String, client: String, durationMilliseconds: String, requestID: String, source: String)
 }

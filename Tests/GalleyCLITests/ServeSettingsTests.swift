@@ -95,4 +95,24 @@ import Testing
     @Test func timestampsAreUTCToTheMillisecond() {
         #expect(LineLogHandler.timestamp().wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil)
     }
+
+    /// The fast paths' access line is the line `logger.info` writes with the same metadata.
+    @Test(arguments: LogFormat.allCases, [false, true])
+    func accessLinesAreTheLoggersLines(format: LogFormat, handlerHasMetadata: Bool) {
+        var handler = LineLogHandler(label: "galley", format: format, level: .info)
+        if handlerHasMetadata { handler[metadataKey: "replica"] = "b" }
+        let event = LogEvent(
+            level: .info, message: "GET /posts/a%20b 304",
+            metadata: ["hb.request.id": "req-1", "client": "10.0.0.7", "duration_ms": "0.042"],
+            source: "GalleyWeb", file: #fileID, function: #function, line: #line
+        )
+        let access = handler.accessLine(
+            message: "GET /posts/a%20b 304", client: "10.0.0.7", durationMilliseconds: "0.042", requestID: "req-1", source: "GalleyWeb"
+        )
+        // The two lines were made at different moments: compare them without their times.
+        let withoutTime = { (line: [UInt8]) in String(decoding: line, as: UTF8.self).replacing(/\d{4}-\d\d-\d\dT[\d:.]+Z/, with: "T") }
+        #expect(withoutTime(access) == withoutTime(handler.line(for: event)))
+        #expect(withoutTime(access).contains("client") && withoutTime(access).contains("req-1"))
+        #expect(withoutTime(access).contains("replica") == handlerHasMetadata)
+    }
 }

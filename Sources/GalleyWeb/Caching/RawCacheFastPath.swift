@@ -171,6 +171,18 @@ struct FastAnswers: Sendable {
     let serverName: String
     let proxies: TrustedProxies
     let metrics: SiteMetrics
+    /// The logger's handler, when it writes access lines from their parts.
+    let accessLog: (any AccessLogHandler)?
+
+    init(cache: ResponseCache, watcher: SiteWatcher, logger: Logger, serverName: String, proxies: TrustedProxies, metrics: SiteMetrics) {
+        self.cache = cache
+        self.watcher = watcher
+        self.logger = logger
+        self.serverName = serverName
+        self.proxies = proxies
+        self.metrics = metrics
+        accessLog = logger.handler as? any AccessLogHandler
+    }
 
     /// The cached answer for a request target, if the site's generation is known without
     /// reading the database and the page is cached in it.
@@ -189,7 +201,9 @@ struct FastAnswers: Sendable {
         guard logger.logLevel <= .info else { return }
         if connection.peer == nil { connection.peer = .some(channel.remoteAddress?.ipAddress) }
         let client = proxies.client(peer: connection.peer ?? nil, forwardedFor: forwardedFor)
-        RequestIDMiddleware.logAccess(logger, method: method, path: path, status: status, client: client, requestID: requestID, since: start)
+        RequestIDMiddleware.logAccess(
+            logger, method: method, path: path, status: status, client: client, requestID: requestID, since: start, handler: accessLog
+        )
     }
 }
 
