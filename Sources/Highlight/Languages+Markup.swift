@@ -35,11 +35,17 @@ enum MarkupLexers {
                     }
                 } else {
                     s.position += 1
-                    s.skipWhile { $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: "&") }
+                    s.skip(to: UInt8(ascii: "<"), UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: "&"))
                     s.emit(.text, from: start)
                 }
             }
         }
+    }
+
+    /// Bytes of tag names; bytes that end an unquoted attribute (`/` only before `>`).
+    private static let nameBytes = ByteFlags { $0.isIdentifierPart || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") ? 1 : 0 }
+    private static let attributeStops = ByteFlags { byte in
+        byte.isBlank || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: "/") ? 1 : 0
     }
 
     /// The tags whose bodies are another language.
@@ -50,7 +56,8 @@ enum MarkupLexers {
         let start = s.position
         let closing = s.peek() == UInt8(ascii: "/")
         s.position += closing ? 2 : 1
-        s.skipWhile { $0.isIdentifierPart || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
+        let names = nameBytes.table, stops = attributeStops.table
+        s.skipWhile { names[Int($0)] != 0 }
         let nameStart = start + (closing ? 2 : 1)
         let name: EmbeddingTag = closing ? .other
             : s.isWord(nameStart, s.position, "script", ignoringCase: true) ? .script
@@ -67,7 +74,7 @@ enum MarkupLexers {
                 s.emit(.operator, length: 1)
             } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                 s.position += 1
-                s.skipWhile { $0 != c }
+                s.skip(to: c, c, c, c)
                 if !s.atEnd { s.position += 1 }
                 s.emit(.string, from: attributeStart)
             } else if c == UInt8(ascii: "<") {
@@ -76,7 +83,7 @@ enum MarkupLexers {
                 let afterEquals = attributeStart > 0 && s.bytes[s.nextNonBlankBackward(from: attributeStart - 1)] == UInt8(ascii: "=")
                 while !s.atEnd {
                     let b = s.current
-                    if b.isBlank || b == UInt8(ascii: ">") || b == UInt8(ascii: "=") || b == UInt8(ascii: "<") || (b == UInt8(ascii: "/") && s.peek() == UInt8(ascii: ">")) { break }
+                    if stops[Int(b)] != 0, b != UInt8(ascii: "/") || s.peek() == UInt8(ascii: ">") { break }
                     s.position += 1
                 }
                 if s.position == attributeStart { s.position += 1 }
