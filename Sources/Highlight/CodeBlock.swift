@@ -257,7 +257,7 @@ enum HTMLWriter {
             // they are ASCII, but byte by byte (17 instructions a byte of CJK text) from the first
             // one that is not. Valid UTF-8 in, ASCII markup put in only between whole characters:
             // valid UTF-8 out, and that is checked here instead, once per token.
-            guard highBits & 0x8080_8080_8080_8080 != 0, tokensStartCharacters(tokens, source) else {
+            guard highBits & 0x8080_8080_8080_8080 != 0, tokensHoldWholeCharacters(tokens, source) else {
                 return String(unsafeUninitializedCapacity: length) {
                     fill($0, tokens, source, open, close, markup, ranges, escapes)
                 }
@@ -272,7 +272,7 @@ enum HTMLWriter {
 
     /// Whether every token starts and ends at the first byte of a character (or the end), so
     /// that markup put between tokens never splits one.
-    private static func tokensStartCharacters(_ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func tokensHoldWholeCharacters(_ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>) -> Bool {
         let startsCharacter = { (index: Int) in index >= source.count || source[index] & 0xC0 != 0x80 }
         return tokens.allSatisfy { startsCharacter($0.start) && startsCharacter($0.end) }
     }
