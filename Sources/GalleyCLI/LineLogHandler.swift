@@ -171,7 +171,7 @@ final class LogOutput: Sendable {
     }
 
     func append(_ line: [UInt8], now: Bool) {
-        let thread = UInt64(UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))))
+        let thread = UInt64(pthread_self())
         let shard = shards[Int((thread &* 0x9E37_79B9_7F4A_7C15) >> 61)]
         let full = shard.pending.withLock { pending in
             pending.append(contentsOf: line)

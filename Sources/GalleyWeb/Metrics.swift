@@ -14,7 +14,7 @@ public final class SiteMetrics: Sendable {
 
     let registry = PrometheusCollectorRegistry()
     private let cache: ResponseCache?
-    private let requests = Mutex<[RequestKey: (counter: Counter, latency: DurationHistogram)]>([:])
+    private let requests = Mutex<[RequestKey: RequestSeries]>([:])
     private let cacheCounters: (hits: Counter, misses: Counter, evictions: Counter)
     private let cacheGauges: (entries: Gauge, bytes: Gauge, budget: Gauge)
     private let lastCacheStatistics = Mutex(ResponseCache.Statistics())
@@ -68,29 +68,30 @@ public final class SiteMetrics: Sendable {
 
     /// Counts one answer.
     func record(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, duration: Duration) {
-        series(route: route, method: method, status: status).record(duration)
+        series(RequestKey(route: route, method: method.rawValue, status: status.code)).record(duration)
     }
 
     /// Counts one answer, reusing `last` when it is the same series: a fast path's connection
     /// keeps it, and skips the lock that every event loop would otherwise take per request.
     func record(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, duration: Duration, last: inout RequestSeries?) {
-        if let last, last.key.status == status.code, last.key.route == route, last.key.method == method.rawValue {
+        let key = RequestKey(route: route, method: method.rawValue, status: status.code)
+        if let last, last.key == key {
             last.record(duration)
         } else {
-            let series = series(route: route, method: method, status: status)
+            let series = series(key)
             series.record(duration)
             last = series
         }
     }
 
-    func series(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status) -> RequestSeries {
-        let key = RequestKey(route: route, method: method.rawValue, status: status.code)
-        let series = requests.withLock { requests in
+    private func series(_ key: RequestKey) -> RequestSeries {
+        requests.withLock { requests in
             if let series = requests[key] { return series }
             let labels = [("route", key.route), ("method", key.method), ("status", String(key.status))]
-            let series = (
-                registry.makeCounter(descriptor: .galley("http_requests", unit: "total", help: "Answered requests."), labels: labels),
-                registry.makeDurationHistogram(
+            let series = RequestSeries(
+                key: key,
+                counter: registry.makeCounter(descriptor: .galley("http_requests", unit: "total", help: "Answered requests."), labels: labels),
+                latency: registry.makeDurationHistogram(
                     descriptor: .galley("http_request_duration", unit: "seconds", help: "Time to answer, from the request to the response head."),
                     labels: labels, buckets: Self.latencyBuckets
                 )
@@ -98,7 +99,6 @@ public final class SiteMetrics: Sendable {
             requests[key] = series
             return series
         }
-        return RequestSeries(key: key, counter: series.counter, latency: series.latency)
     }
 
     /// The text Prometheus scrapes, with the cache's numbers brought up to date first.

@@ -42,13 +42,9 @@ struct WordTable: Sendable {
         self.caseInsensitive = caseInsensitive
     }
 
-    /// The entry for `source[start..<end]`, if it is one of the words.
-    func lookup(_ source: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Entry? {
-        lookup(source, start, end, hash: Self.hash(source, start, end, caseInsensitive: caseInsensitive))
-    }
-
-    /// The same, for a caller that hashed the word while finding its end (``mix(_:_:)`` over
-    /// each byte with ``fold`` set, from ``seed``, then ``finish(_:)``).
+    /// The entry for `source[start..<end]`, if it is one of the words; the caller hashed the
+    /// word while finding its end (``mix(_:_:)`` over each byte with ``fold`` set, from ``seed``,
+    /// then ``finish(_:)``).
     func lookup(_ source: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, hash: Int) -> Entry? {
         let length = end - start
         return slots.withUnsafeBufferPointer { slots in

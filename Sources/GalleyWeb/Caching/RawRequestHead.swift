@@ -58,11 +58,7 @@ struct RawRequestHead: Equatable {
                   let colon = bytes[lineStart..<end].firstIndex(of: UInt8(ascii: ":")), colon > lineStart
             else { return .unsupported }
             let name = lineStart..<colon
-            var valueStart = colon + 1
-            var valueEnd = end
-            while valueStart < valueEnd, bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t") { valueStart += 1 }
-            while valueEnd > valueStart, bytes[valueEnd - 1] == UInt8(ascii: " ") || bytes[valueEnd - 1] == UInt8(ascii: "\t") { valueEnd -= 1 }
-            let value = valueStart..<valueEnd
+            let value = trimmingBlanks(bytes, (colon + 1)..<end)
             switch HeaderName(bytes, name) {
             case .contentLength:
                 guard !contentLengthSeen, let length = decimal(bytes, value) else { return .unsupported }
@@ -142,6 +138,14 @@ struct RawRequestHead: Equatable {
         field = value
     }
 
+    /// `range` without the spaces and tabs at either end.
+    private static func trimmingBlanks(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+        var first = range.lowerBound, last = range.upperBound
+        while first < last, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
+        while last > first, bytes[last - 1] == UInt8(ascii: " ") || bytes[last - 1] == UInt8(ascii: "\t") { last -= 1 }
+        return first..<last
+    }
+
     /// Digits only, as RFC 9112 §6.3 wants; anything else (a sign, a list) is refused.
     private static func decimal(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
         guard !range.isEmpty, range.count <= 15 else { return nil }
@@ -159,10 +163,7 @@ struct RawRequestHead: Equatable {
         while start < range.upperBound {
             var end = start
             while end < range.upperBound, bytes[end] != UInt8(ascii: ",") { end += 1 }
-            var first = start, last = end
-            while first < last, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
-            while last > first, bytes[last - 1] == UInt8(ascii: " ") || bytes[last - 1] == UInt8(ascii: "\t") { last -= 1 }
-            if equals(bytes, first..<last, token, ignoringCase: true) { return true }
+            if equals(bytes, trimmingBlanks(bytes, start..<end), token, ignoringCase: true) { return true }
             start = end + 1
         }
         return false
