@@ -147,12 +147,19 @@ final class LogOutput: Sendable {
 
     private let descriptor: Int32
     /// Lines gathered, in several buffers chosen by thread: the event loops log a line per
-    /// request each, and one shared buffer had them waiting on each other's lock. A thread's own
-    /// lines stay in order; lines of different threads are only as ordered as they ever were.
+    /// request each, and one shared buffer had them waiting on each other's lock. Every line gets
+    /// a number in the order lines arrive, and a flush writes them in that order whatever buffer
+    /// they are in (written buffer by buffer, a request's line could follow the next request's).
     private let shards: [Shard]
     private final class Shard: Sendable {
-        let pending = Mutex<[UInt8]>([])
+        let pending = Mutex(Pending())
     }
+    private struct Pending {
+        var bytes: [UInt8] = []
+        /// Each line's number and where it ends in `bytes`.
+        var lines: [(number: UInt64, end: Int)] = []
+    }
+    private let lineNumbers = Atomic<UInt64>(0)
     /// Held while writing, so batches reach the file in the order they were taken, while new
     /// lines keep gathering in `pending` without waiting for the disk.
     private let writing = Mutex(())
@@ -174,29 +181,68 @@ final class LogOutput: Sendable {
         let thread = UInt64(pthread_self())
         let shard = shards[Int((thread &* 0x9E37_79B9_7F4A_7C15) >> 61)]
         let full = shard.pending.withLock { pending in
-            pending.append(contentsOf: line)
-            return pending.count >= Self.flushSize
+            // Numbered under the buffer's lock: a flush that has seen a number finds its line.
+            let number = lineNumbers.add(1, ordering: .relaxed).newValue
+            pending.bytes.append(contentsOf: line)
+            pending.lines.append((number, pending.bytes.count))
+            return pending.bytes.count >= Self.flushSize
         }
         if now || full { flush() }
     }
 
-    /// Writes every gathered line.
+    /// Writes every line gathered so far, in the order the lines arrived.
     func flush() {
         writing.withLock { _ in
+            // Lines numbered up to here are all taken now; later ones wait for the next flush.
+            let last = lineNumbers.load(ordering: .relaxed)
+            var taken: [Pending] = []
             for shard in shards {
-                var batch: [UInt8] = []
                 shard.pending.withLock { pending in
-                    guard !pending.isEmpty else { return }
-                    swap(&batch, &pending)
-                    pending.reserveCapacity(batch.count)
-                }
-                var offset = 0
-                while offset < batch.count {
-                    let written = batch.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-                    guard written > 0 else { break }
-                    offset += written
+                    guard let first = pending.lines.first, first.number <= last else { return }
+                    if let final = pending.lines.last, final.number <= last {
+                        // The usual case: every line here is taken, and the buffers change hands.
+                        var all = Pending()
+                        swap(&all, &pending)
+                        pending.bytes.reserveCapacity(all.bytes.count)
+                        pending.lines.reserveCapacity(all.lines.count)
+                        taken.append(all)
+                        return
+                    }
+                    let count = pending.lines.firstIndex { $0.number > last } ?? pending.lines.count
+                    let end = pending.lines[count - 1].end
+                    taken.append(Pending(bytes: Array(pending.bytes[..<end]), lines: Array(pending.lines[..<count])))
+                    pending.bytes.removeFirst(end)
+                    pending.lines.removeFirst(count)
+                    for index in pending.lines.indices { pending.lines[index].end -= end }
                 }
             }
+            write(taken.count == 1 ? taken[0].bytes : Self.inOrder(taken))
+        }
+    }
+
+    /// The lines of several buffers as one, in the order of their numbers.
+    private static func inOrder(_ taken: [Pending]) -> [UInt8] {
+        var order: [(number: UInt64, buffer: Int, bytes: Range<Int>)] = []
+        for (buffer, pending) in taken.enumerated() {
+            var start = 0
+            for line in pending.lines {
+                order.append((line.number, buffer, start..<line.end))
+                start = line.end
+            }
+        }
+        order.sort { $0.number < $1.number }
+        var batch: [UInt8] = []
+        batch.reserveCapacity(taken.reduce(0) { $0 + $1.bytes.count })
+        for line in order { batch.append(contentsOf: taken[line.buffer].bytes[line.bytes]) }
+        return batch
+    }
+
+    private func write(_ batch: [UInt8]) {
+        var offset = 0
+        while offset < batch.count {
+            let written = batch.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            guard written > 0 else { break }
+            offset += written
         }
     }
 }

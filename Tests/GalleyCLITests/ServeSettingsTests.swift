@@ -96,6 +96,40 @@ import Testing
         #expect(LineLogHandler.timestamp().wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil)
     }
 
+    /// Lines logged one after another from different threads (so, most likely, into different
+    /// buffers) are written in the order they were logged.
+    @Test func linesFromManyThreadsAreWrittenInOrder() throws {
+        var descriptors: [Int32] = [0, 0]
+        #expect(pipe(&descriptors) == 0)
+        defer { close(descriptors[0]); close(descriptors[1]) }
+        let output = LogOutput(descriptor: descriptors[1])
+        // The threads are all alive at once (so none reuses another's id) and take turns.
+        let lines = (0..<24).map { "line \($0)\n" }
+        let turns = lines.indices.map { _ in DispatchSemaphore(value: 0) } + [DispatchSemaphore(value: 0)]
+        let finish = DispatchSemaphore(value: 0)
+        for (number, line) in lines.enumerated() {
+            Thread {
+                turns[number].wait()
+                output.append(Array(line.utf8), now: false)
+                turns[number + 1].signal()
+                finish.wait()
+            }.start()
+        }
+        turns[0].signal()
+        turns[lines.count].wait()
+        output.flush()
+        for _ in lines { finish.signal() }
+        let expected = lines.joined()
+        var bytes = [UInt8](repeating: 0, count: expected.utf8.count)
+        var received = 0
+        while received < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { read(descriptors[0], $0.baseAddress! + received, $0.count - received) }
+            guard count > 0 else { break }
+            received += count
+        }
+        #expect(String(decoding: bytes[..<received], as: UTF8.self) == expected)
+    }
+
     /// The fast paths' access line is the line `logger.info` writes with the same metadata.
     @Test(arguments: LogFormat.allCases, [false, true])
     func accessLinesAreTheLoggersLines(format: LogFormat, handlerHasMetadata: Bool) {
