@@ -172,18 +172,30 @@ enum HTMLWriter {
         kind == .text ? [] : Array("<span class=\"\(kind.rawValue)\">".utf8)
     }
 
-    /// Every class's opening tag, then `</span>`, in one buffer with room to read a word past its
-    /// end; `markupRanges[ordinal]` says where each tag is, and the last range is `</span>`.
-    private static let markup: [UInt8] = spanOpen.flatMap { $0 } + Array("</span>".utf8) + Array(repeating: 0, count: 8)
-    private static let markupRanges: [Range<Int>] = {
-        var ranges: [Range<Int>] = []
-        var offset = 0
-        for tag in spanOpen + [Array("</span>".utf8)] {
-            ranges.append(offset..<offset + tag.count)
-            offset += tag.count
+    /// Every class's tags as words to store: the opening tag padded to 24 bytes, and `</span>`
+    /// padded to 8 (both empty for plain text). The writer stores all the words and moves on by
+    /// the tag's length, so a tag costs four stores and no branch; the padding lands in bytes
+    /// that the next store overwrites.
+    struct Tags {
+        var open: (UInt64, UInt64, UInt64)
+        var openCount: Int
+        var close: UInt64
+        var closeCount: Int
+    }
+
+    static let tags: [Tags] = spanOpen.map { open in
+        precondition(open.count <= 24, "an opening tag longer than three words")
+        func word(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
+            (0..<8).reduce(0) { word, index in
+                offset + index < bytes.count ? word | UInt64(bytes[offset + index]) << (8 * index) : word
+            }
         }
-        return ranges
-    }()
+        let close = open.isEmpty ? [] : Array("</span>".utf8)
+        return Tags(open: (word(open, 0), word(open, 8), word(open, 16)), openCount: open.count, close: word(close, 0), closeCount: close.count)
+    }
+
+    /// Bytes the writer may store past the exact length of its output (never past this).
+    private static let slack = 32
 
     /// What an escaped byte becomes in HTML, if it changes. Code is element text, where a `"` is
     /// only a character: leaving it as it is keeps JSON and string-heavy code a good deal smaller.
@@ -207,11 +219,9 @@ enum HTMLWriter {
         return open.withUTF8 { open in
             close.withUTF8 { close in
                 growth.withUnsafeBufferPointer { growth in
-                    markup.withUnsafeBufferPointer { markup in
-                        markupRanges.withUnsafeBufferPointer { ranges in
-                            tokens.withUnsafeBufferPointer { tokens in
-                                write(tokens, source, open, close, growth, markup, ranges)
-                            }
+                    tags.withUnsafeBufferPointer { tags in
+                        tokens.withUnsafeBufferPointer { tokens in
+                            write(tokens, source, open, close, growth, tags)
                         }
                     }
                 }
@@ -222,9 +232,8 @@ enum HTMLWriter {
     private static func write(
         _ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>,
         _ open: UnsafeBufferPointer<UInt8>, _ close: UnsafeBufferPointer<UInt8>,
-        _ growth: UnsafeBufferPointer<UInt8>, _ markup: UnsafeBufferPointer<UInt8>, _ ranges: UnsafeBufferPointer<Range<Int>>
+        _ growth: UnsafeBufferPointer<UInt8>, _ tags: UnsafeBufferPointer<Tags>
     ) -> String {
-        let closeSpan = ranges[ranges.count - 1]
         var length = open.count + close.count + source.count
         var escapes: [Int] = []  // empty, the usual case, allocates nothing
         func note(_ range: Range<Int>) {
@@ -233,38 +242,38 @@ enum HTMLWriter {
                 escapes.append(index)
             }
         }
-        // Eight bytes at a time; only a word holding `&`, `<` or `>` is looked at byte by byte.
-        var word = 0
-        var highBits: UInt64 = 0
+        // Sixteen bytes at a time; only a block holding `&`, `<` or `>` is looked at byte by byte.
+        var block = 0
+        var orOfAll = SIMD16<UInt8>()
         if let base = source.baseAddress {
-            while word &+ 8 <= source.count {
-                let bytes = ByteWord.load(UnsafeRawPointer(base), word)
-                highBits |= bytes
-                if ByteWord.equal(bytes, UInt8(ascii: "&")) | ByteWord.equal(bytes, UInt8(ascii: "<")) | ByteWord.equal(bytes, UInt8(ascii: ">")) != 0 {
-                    note(word..<word + 8)
-                }
-                word &+= 8
+            let (ampersand, less, greater) = (SIMD16<UInt8>(repeating: UInt8(ascii: "&")), SIMD16<UInt8>(repeating: UInt8(ascii: "<")), SIMD16<UInt8>(repeating: UInt8(ascii: ">")))
+            while block &+ 16 <= source.count {
+                let bytes = ByteWord.load16(UnsafeRawPointer(base), block)
+                orOfAll |= bytes
+                if any((bytes .== ampersand) .| (bytes .== less) .| (bytes .== greater)) { note(block..<block + 16) }
+                block &+= 16
             }
         }
-        note(word..<source.count)
-        for index in word..<source.count { highBits |= UInt64(source[index]) }
+        note(block..<source.count)
+        var isASCII = !any(orOfAll .>= 0x80)
+        for index in block..<source.count where source[index] >= 0x80 { isASCII = false }
         for token in tokens where token.end > token.start {
-            let span = ranges[token.kind.ordinal]
-            if !span.isEmpty { length &+= span.count &+ closeSpan.count }
+            let tag = tags[token.kind.ordinal]
+            length &+= tag.openCount &+ tag.closeCount
         }
         return escapes.withUnsafeBufferPointer { escapes in
             // Making a `String` from bytes checks that they are UTF-8: eight bytes at a time while
             // they are ASCII, but byte by byte (17 instructions a byte of CJK text) from the first
             // one that is not. Valid UTF-8 in, ASCII markup put in only between whole characters:
             // valid UTF-8 out, and that is checked here instead, once per token.
-            guard highBits & 0x8080_8080_8080_8080 != 0, tokensHoldWholeCharacters(tokens, source) else {
-                return String(unsafeUninitializedCapacity: length) {
-                    fill($0, tokens, source, open, close, markup, ranges, escapes)
+            guard !isASCII, tokensHoldWholeCharacters(tokens, source) else {
+                return String(unsafeUninitializedCapacity: length + slack) {
+                    fill($0, tokens, source, open, close, tags, escapes)
                 }
             }
-            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: length)
+            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: length + slack)
             defer { buffer.deallocate() }
-            let written = fill(buffer, tokens, source, open, close, markup, ranges, escapes)
+            let written = fill(buffer, tokens, source, open, close, tags, escapes)
             let span = Span(_unsafeElements: UnsafeBufferPointer(rebasing: buffer[..<written]))
             return String(copying: UTF8Span(unchecked: span))
         }
@@ -278,58 +287,56 @@ enum HTMLWriter {
     }
 
     /// Writes `open`, the tokens as spans with the bytes at `escapes` as entities, and `close`
-    /// into `output`, which is exactly long enough; returns the length written.
+    /// into `output`, which is `slack` bytes longer than that; returns the length written.
     private static func fill(
         _ output: UnsafeMutableBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>,
         _ open: UnsafeBufferPointer<UInt8>, _ close: UnsafeBufferPointer<UInt8>,
-        _ markup: UnsafeBufferPointer<UInt8>, _ ranges: UnsafeBufferPointer<Range<Int>>, _ escapes: UnsafeBufferPointer<Int>
+        _ tags: UnsafeBufferPointer<Tags>, _ escapes: UnsafeBufferPointer<Int>
     ) -> Int {
-        let closeSpan = ranges[ranges.count - 1]
         guard let base = output.baseAddress else { return 0 }
-        let outputEnd = base + output.count
-        var at = base
-        /// Short copies, the usual case (tokens, tags), as a few word moves instead of a
-        /// call to memmove; a word may be read past `count` up to `readable` and written
-        /// past it into bytes that the next copies overwrite.
-        @inline(__always) func copy(_ from: UnsafePointer<UInt8>?, _ count: Int, readable: UnsafePointer<UInt8>?) {
-            guard let from, count > 0 else { return }
-            let source = UnsafeRawPointer(from), target = UnsafeMutableRawPointer(at)
-            if count >= 8, count <= 32 {
-                var offset = 0
-                while offset &+ 8 < count {
-                    target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
-                    offset &+= 8
+        var at = UnsafeMutableRawPointer(base)
+        func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let from = bytes.baseAddress else { return }
+            at.copyMemory(from: from, byteCount: bytes.count)
+            at += bytes.count
+        }
+        copy(open)
+        if let sourceBase = source.baseAddress {
+            /// Copies `count` bytes from the source at `start`: short runs as two words while
+            /// sixteen bytes can be read there (the words' tails land in the slack or under the
+            /// next store), anything else with `memmove`.
+            @inline(__always) func copySource(_ start: Int, _ count: Int) {
+                if count <= 16, start &+ 16 <= source.count {
+                    let from = UnsafeRawPointer(sourceBase + start)
+                    at.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    at.storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+                } else if count > 0 {
+                    at.copyMemory(from: sourceBase + start, byteCount: count)
                 }
-                target.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
-            } else if count < 8, let readable, from + 8 <= readable, at + 8 <= outputEnd {
-                target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            } else if count < 8 {
-                for offset in 0..<count { at[offset] = from[offset] }
-            } else {
-                at.update(from: from, count: count)
+                at += count
             }
-            at += count
-        }
-        let sourceEnd = source.baseAddress.map { $0 + source.count }
-        let markupEnd = markup.baseAddress.map { $0 + markup.count }
-        copy(open.baseAddress, open.count, readable: nil)
-        var nextEscape = 0
-        for token in tokens where token.end > token.start {
-            let span = ranges[token.kind.ordinal]
-            copy(markup.baseAddress.map { $0 + span.lowerBound }, span.count, readable: markupEnd)
-            var run = token.start
-            while nextEscape < escapes.count, escapes[nextEscape] < token.end {
-                let index = escapes[nextEscape]
-                copy(source.baseAddress.map { $0 + run }, index - run, readable: sourceEnd)
-                let entity = entity(source[index])!
-                copy(entity.utf8Start, entity.utf8CodeUnitCount, readable: nil)
-                run = index + 1
-                nextEscape += 1
+            var nextEscape = 0
+            for token in tokens where token.end > token.start {
+                let tag = tags[token.kind.ordinal]
+                at.storeBytes(of: tag.open.0.littleEndian, as: UInt64.self)
+                at.storeBytes(of: tag.open.1.littleEndian, toByteOffset: 8, as: UInt64.self)
+                at.storeBytes(of: tag.open.2.littleEndian, toByteOffset: 16, as: UInt64.self)
+                at += tag.openCount
+                var run = token.start
+                while nextEscape < escapes.count, escapes[nextEscape] < token.end {
+                    let index = escapes[nextEscape]
+                    copySource(run, index - run)
+                    let entity = entity(source[index])!
+                    copy(UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+                    run = index + 1
+                    nextEscape += 1
+                }
+                copySource(run, token.end - run)
+                at.storeBytes(of: tag.close.littleEndian, as: UInt64.self)
+                at += tag.closeCount
             }
-            copy(source.baseAddress.map { $0 + run }, token.end - run, readable: sourceEnd)
-            if !span.isEmpty { copy(markup.baseAddress.map { $0 + closeSpan.lowerBound }, closeSpan.count, readable: markupEnd) }
         }
-        copy(close.baseAddress, close.count, readable: nil)
-        return at - base
+        copy(close)
+        return at - UnsafeMutableRawPointer(base)
     }
 }

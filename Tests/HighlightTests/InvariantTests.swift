@@ -46,11 +46,28 @@ import Testing
     func htmlUnescapesBackToTheInput(language name: String) {
         for seed in 0..<25 as Range<UInt64> {
             let text = Self.randomText(seed: seed &+ 1_000, length: 300)
-            // With per-line markup, and without it (the writer's eight-bytes-at-a-time path).
+            // With per-line markup, and without it (the writer's word-at-a-time path).
             for info in ["x {1-3} linenos", "x"] {
                 let html = Highlighter.highlight(text, language: Language.named(name), options: CodeBlockOptions(info: info))
                 #expect(HTMLText.unescape(HTMLText.stripTags(html)) == text, "\(name) seed \(seed) info \(info)")
             }
+        }
+    }
+
+    /// The word-at-a-time writer (tags stored padded, short runs as whole words) against the
+    /// plainest writer there is, at every length from empty up, so that every tail case is met.
+    @Test(arguments: Language.all.map(\.name))
+    func writerWritesEachTokenAsItsSpan(language name: String) throws {
+        let language = try #require(Language.named(name))
+        for seed in 0..<40 as Range<UInt64> {
+            let text = Self.randomText(seed: seed &+ 5_000, length: Int(seed) * 3)
+            let bytes = Array(text.utf8)
+            let expected = language.tokens(text).map { token in
+                let code = String(decoding: bytes[token.start..<token.end], as: UTF8.self)
+                    .replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+                return token.kind == .text ? code : "<span class=\"\(token.kind.rawValue)\">\(code)</span>"
+            }.joined()
+            #expect(Highlighter.highlight(text, language: language) == expected, "\(name) seed \(seed)")
         }
     }
 
