@@ -250,12 +250,13 @@ enum HTMLWriter {
             while block &+ 16 <= source.count {
                 let bytes = ByteWord.load16(UnsafeRawPointer(base), block)
                 orOfAll |= bytes
-                if any((bytes .== ampersand) .| (bytes .== less) .| (bytes .== greater)) { note(block..<block + 16) }
+                if ByteWord.any((bytes .== ampersand) .| (bytes .== less) .| (bytes .== greater)) { note(block..<block + 16) }
                 block &+= 16
             }
         }
         note(block..<source.count)
-        var isASCII = !any(orOfAll .>= 0x80)
+        let (low, high) = ByteWord.halves(orOfAll)
+        var isASCII = (low | high) & 0x8080_8080_8080_8080 == 0
         for index in block..<source.count where source[index] >= 0x80 { isASCII = false }
         for token in tokens where token.end > token.start {
             let tag = tags[token.kind.ordinal]

@@ -88,9 +88,7 @@ struct CodeLexer: Sendable {
     }
 
     func lex(_ bytes: [UInt8]) -> [Token] {
-        var scanner = Scanner(bytes)
-        lex(&scanner, closer: nil, depth: 0)
-        return scanner.tokens
+        Scanner.tokens(of: bytes) { lex(&$0, closer: nil, depth: 0) }
     }
 
     /// Lexes until the end, or until an unmatched `closer` when lexing an interpolated expression.

@@ -48,9 +48,7 @@ struct ShellLexer: Lexer {
     static let make = CodeLexer(definition: .makeShell)
 
     func tokens(_ bytes: [UInt8]) -> [Token] {
-        var scanner = Scanner(bytes)
-        Self.lex(&scanner, until: bytes.count)
-        return scanner.tokens
+        Scanner.tokens(of: bytes) { Self.lex(&$0, until: bytes.count) }
     }
 
     /// Lexes `s` up to `end`, handing here-document bodies to strings.
@@ -146,13 +144,16 @@ struct ShellLexer: Lexer {
 /// highlighted as shell; other lines are output.
 struct ConsoleLexer: Lexer {
     func tokens(_ bytes: [UInt8]) -> [Token] {
-        var s = Scanner(bytes)
+        Scanner.tokens(of: bytes) { Self.lex(&$0, bytes) }
+    }
+
+    private static func lex(_ s: inout Scanner, _ bytes: [UInt8]) {
         var continuation = false
         while !s.atEnd {
             let lineStart = s.position
             var lineEnd = lineStart
             while lineEnd < bytes.count, bytes[lineEnd] != .newline { lineEnd += 1 }
-            let promptEnd = continuation ? Self.continuationPrompt(bytes, lineStart, lineEnd) : Self.prompt(bytes, lineStart, lineEnd)
+            let promptEnd = continuation ? continuationPrompt(bytes, lineStart, lineEnd) : prompt(bytes, lineStart, lineEnd)
             if let promptEnd {
                 s.position = promptEnd
                 s.emit(.genericPrompt, from: lineStart)
@@ -168,7 +169,6 @@ struct ConsoleLexer: Lexer {
                 s.emit(.text, from: lineEnd)
             }
         }
-        return s.tokens
     }
 
     /// The end of a prompt at the start of a line, if there is one: `$ `, `# `, `% `, or one of

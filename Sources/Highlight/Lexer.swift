@@ -12,8 +12,6 @@ struct FunctionLexer: Lexer {
     let body: @Sendable (inout Scanner) -> Void
 
     func tokens(_ bytes: [UInt8]) -> [Token] {
-        var scanner = Scanner(bytes)
-        body(&scanner)
-        return scanner.tokens
+        Scanner.tokens(of: bytes, body)
     }
 }

@@ -5,12 +5,28 @@ struct Scanner {
     var position = 0
     /// Where lexing stops: the end of the input, or of a stretch handed to another lexer.
     var limit: Int
-    private(set) var tokens: [Token] = []
+    /// The tokens so far, with room for one a byte: the most there can be, as a token is never
+    /// empty and never overlaps another. So emitting checks one bound and grows nothing (an
+    /// array's append also checked that its buffer was not shared, ~20 instructions a token).
+    private let storage: UnsafeMutablePointer<Token>
+    private let capacity: Int
+    private var count = 0
 
-    init(_ bytes: [UInt8]) {
+    private init(_ bytes: [UInt8], storage: UnsafeMutablePointer<Token>, capacity: Int) {
         self.bytes = bytes
         limit = bytes.count
-        tokens.reserveCapacity(bytes.count / 4)
+        self.storage = storage
+        self.capacity = capacity
+    }
+
+    /// Runs `lexer` over `bytes` and returns the tokens it emitted.
+    static func tokens(of bytes: [UInt8], _ lexer: (inout Scanner) -> Void) -> [Token] {
+        let capacity = max(bytes.count, 1)
+        let storage = UnsafeMutablePointer<Token>.allocate(capacity: capacity)
+        defer { storage.deallocate() }
+        var scanner = Scanner(bytes, storage: storage, capacity: capacity)
+        lexer(&scanner)
+        return Array(UnsafeBufferPointer(start: storage, count: scanner.count))
     }
 
     var atEnd: Bool { position >= limit }
@@ -75,10 +91,12 @@ struct Scanner {
 
     mutating func emit(_ kind: TokenClass, from start: Int) {
         guard position > start else { return }
-        if let last = tokens.last, last.kind == kind, last.end == start {
-            tokens[tokens.count - 1].end = position
+        if count > 0, storage[count - 1].kind == kind, storage[count - 1].end == start {
+            storage[count - 1].end = position
         } else {
-            tokens.append(Token(start: start, end: position, kind: kind))
+            precondition(count < capacity, "tokens overlap")
+            (storage + count).initialize(to: Token(start: start, end: position, kind: kind))
+            count += 1
         }
     }
 
