@@ -209,19 +209,21 @@ enum HTMLWriter {
         }
     }
 
-    /// How many bytes each byte of code grows by when escaped: 0 for all but `& < >`.
-    private static let growth: [UInt8] = (0...255).map { byte in
-        entity(UInt8(byte)).map { UInt8($0.utf8CodeUnitCount - 1) } ?? 0
+    /// Each byte's entity as a word to store and its length; 0 for bytes that stay as they are.
+    private static let entityWords: [(word: UInt64, count: Int)] = (0...255).map { byte in
+        guard let entity = entity(UInt8(byte)) else { return (0, 0) }
+        let bytes = UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount)
+        return (bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }, bytes.count)
     }
 
     static func write(_ tokens: [Token], of source: UnsafeBufferPointer<UInt8>, between open: String, and close: String) -> String {
         var open = open, close = close
         return open.withUTF8 { open in
             close.withUTF8 { close in
-                growth.withUnsafeBufferPointer { growth in
-                    tags.withUnsafeBufferPointer { tags in
+                tags.withUnsafeBufferPointer { tags in
+                    entityWords.withUnsafeBufferPointer { entities in
                         tokens.withUnsafeBufferPointer { tokens in
-                            write(tokens, source, open, close, growth, tags)
+                            write(tokens, source, open, close, tags, entities)
                         }
                     }
                 }
@@ -232,13 +234,14 @@ enum HTMLWriter {
     private static func write(
         _ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>,
         _ open: UnsafeBufferPointer<UInt8>, _ close: UnsafeBufferPointer<UInt8>,
-        _ growth: UnsafeBufferPointer<UInt8>, _ tags: UnsafeBufferPointer<Tags>
+        _ tags: UnsafeBufferPointer<Tags>, _ entities: UnsafeBufferPointer<(word: UInt64, count: Int)>
     ) -> String {
         var length = open.count + close.count + source.count
         var escapes: [Int] = []  // empty, the usual case, allocates nothing
         func note(_ range: Range<Int>) {
-            for index in range where growth[Int(source[index])] != 0 {
-                length &+= Int(growth[Int(source[index])])
+            for index in range where entities[Int(source[index])].count != 0 {
+                if escapes.isEmpty { escapes.reserveCapacity(source.count / 16) }
+                length &+= entities[Int(source[index])].count &- 1
                 escapes.append(index)
             }
         }
@@ -269,12 +272,12 @@ enum HTMLWriter {
             // valid UTF-8 out, and that is checked here instead, once per token.
             guard !isASCII, tokensHoldWholeCharacters(tokens, source) else {
                 return String(unsafeUninitializedCapacity: length + slack) {
-                    fill($0, tokens, source, open, close, tags, escapes)
+                    fill($0, tokens, source, open, close, tags, entities, escapes)
                 }
             }
             let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: length + slack)
             defer { buffer.deallocate() }
-            let written = fill(buffer, tokens, source, open, close, tags, escapes)
+            let written = fill(buffer, tokens, source, open, close, tags, entities, escapes)
             let span = Span(_unsafeElements: UnsafeBufferPointer(rebasing: buffer[..<written]))
             return String(copying: UTF8Span(unchecked: span))
         }
@@ -292,7 +295,7 @@ enum HTMLWriter {
     private static func fill(
         _ output: UnsafeMutableBufferPointer<UInt8>, _ tokens: UnsafeBufferPointer<Token>, _ source: UnsafeBufferPointer<UInt8>,
         _ open: UnsafeBufferPointer<UInt8>, _ close: UnsafeBufferPointer<UInt8>,
-        _ tags: UnsafeBufferPointer<Tags>, _ escapes: UnsafeBufferPointer<Int>
+        _ tags: UnsafeBufferPointer<Tags>, _ entities: UnsafeBufferPointer<(word: UInt64, count: Int)>, _ escapes: UnsafeBufferPointer<Int>
     ) -> Int {
         guard let base = output.baseAddress else { return 0 }
         var at = UnsafeMutableRawPointer(base)
@@ -327,8 +330,9 @@ enum HTMLWriter {
                 while nextEscape < escapes.count, escapes[nextEscape] < token.end {
                     let index = escapes[nextEscape]
                     copySource(run, index - run)
-                    let entity = entity(source[index])!
-                    copy(UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+                    let entity = entities[Int(source[index])]
+                    at.storeBytes(of: entity.word.littleEndian, as: UInt64.self)
+                    at += entity.count
                     run = index + 1
                     nextEscape += 1
                 }

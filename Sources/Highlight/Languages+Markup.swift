@@ -2,20 +2,25 @@
 enum MarkupLexers {
     /// HTML (with `<script>` and `<style>` bodies as JavaScript and CSS) and XML.
     static func markup(html: Bool) -> FunctionLexer {
-        FunctionLexer { s in
+        // Looked up once here: a static's every use is a `swift_once` call.
+        let (nameBytes, attributeStops) = (nameBytes, attributeStops)
+        return FunctionLexer { s in
             while !s.atEnd {
                 let start = s.position
-                if s.matches("<!--") {
-                    until(&s, "-->")
-                    s.emit(.commentMultiline, from: start)
-                } else if s.matches("<![CDATA[") {
-                    until(&s, "]]>")
-                    s.emit(.literal, from: start)
-                } else if s.matches("<!") || s.matches("<?") {
-                    until(&s, ">")
-                    s.emit(.commentPreproc, from: start)
-                } else if s.current == UInt8(ascii: "<"), s.peek().isASCIILetter || s.peek() == UInt8(ascii: "/") {
-                    let name = tag(&s)
+                let c = s.current
+                if c == UInt8(ascii: "<"), s.peek() == UInt8(ascii: "!") || s.peek() == UInt8(ascii: "?") {
+                    if s.matches("<!--") {
+                        until(&s, "-->")
+                        s.emit(.commentMultiline, from: start)
+                    } else if s.matches("<![CDATA[") {
+                        until(&s, "]]>")
+                        s.emit(.literal, from: start)
+                    } else {
+                        until(&s, ">")
+                        s.emit(.commentPreproc, from: start)
+                    }
+                } else if c == UInt8(ascii: "<"), s.peek().isASCIILetter || s.peek() == UInt8(ascii: "/") {
+                    let name = tag(&s, names: nameBytes.table, attributeStops: attributeStops.table)
                     if html, name == .script || name == .style {
                         let close: StaticString = name == .script ? "</script" : "</style"
                         var end = s.position
@@ -23,7 +28,7 @@ enum MarkupLexers {
                         let embedded = name == .script ? Language.named("javascript") : Language.named("css")
                         s.within(end) { inner in embed(&inner, embedded) }
                     }
-                } else if s.current == UInt8(ascii: "&") {
+                } else if c == UInt8(ascii: "&") {
                     s.position += 1
                     var end = s.position
                     while end < s.limit, end - start < 32, s.bytes[end].isIdentifierPart || s.bytes[end] == UInt8(ascii: "#") { end += 1 }
@@ -52,11 +57,10 @@ enum MarkupLexers {
     private enum EmbeddingTag { case script, style, other }
 
     /// `<name attr="value">` or `</name>`; says whether an opening tag was `<script>` or `<style>`.
-    private static func tag(_ s: inout Scanner) -> EmbeddingTag {
+    private static func tag(_ s: inout Scanner, names: UnsafeMutablePointer<UInt8>, attributeStops stops: UnsafeMutablePointer<UInt8>) -> EmbeddingTag {
         let start = s.position
         let closing = s.peek() == UInt8(ascii: "/")
         s.position += closing ? 2 : 1
-        let names = nameBytes.table, stops = attributeStops.table
         s.skipWhile { names[Int($0)] != 0 }
         let nameStart = start + (closing ? 2 : 1)
         let name: EmbeddingTag = closing ? .other
