@@ -56,10 +56,19 @@ struct LineLogHandler: AccessLogHandler {
     /// The same line as `log(event:)` writes for an access-log entry, without building the
     /// metadata dictionary, sorting it and merging it into the handler's own.
     func logAccess(message: String, client: String, durationMilliseconds: String, requestID: String, source: String) {
-        LogOutput.standardError.append(
-            accessLine(message: message, client: client, durationMilliseconds: durationMilliseconds, requestID: requestID, source: source),
-            now: false
-        )
+        guard metadata.isEmpty, metadataProvider == nil else {
+            LogOutput.standardError.append(
+                accessLine(message: message, client: client, durationMilliseconds: durationMilliseconds, requestID: requestID, source: source),
+                now: false
+            )
+            return
+        }
+        // Straight into the output's buffer: no line of its own to allocate and copy.
+        LogOutput.standardError.append(now: false) { bytes in
+            Self.write(format, level: .info, label: label, source: source, message: message, fields: [
+                ("client", client), ("duration_ms", durationMilliseconds), ("hb.request.id", requestID),
+            ], into: &bytes)
+        }
     }
 
     func accessLine(message: String, client: String, durationMilliseconds: String, requestID: String, source: String) -> [UInt8] {
@@ -79,6 +88,15 @@ struct LineLogHandler: AccessLogHandler {
     ) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(256)
+        write(format, level: level, label: label, source: source, message: message, fields: fields, into: &line)
+        return line
+    }
+
+    /// Appends the line to `line`.
+    private static func write(
+        _ format: LogFormat, level: Logger.Level, label: String, source: String, message: String, fields: [(String, String)],
+        into line: inout [UInt8]
+    ) {
         func add(_ text: String) { line.append(contentsOf: text.utf8) }
         switch format {
         case .text:
@@ -95,7 +113,6 @@ struct LineLogHandler: AccessLogHandler {
             }
             add("}\n")
         }
-        return line
     }
 
     private static func addTimestamp(_ line: inout [UInt8]) {
@@ -166,7 +183,7 @@ final class LogOutput: Sendable {
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
-        shards = (0..<8).map { _ in Shard() }
+        shards = (0..<ThreadSlot.count).map { _ in Shard() }
         let flusher = Thread { [weak self] in
             while let output = self {
                 output.flush()
@@ -178,12 +195,16 @@ final class LogOutput: Sendable {
     }
 
     func append(_ line: [UInt8], now: Bool) {
-        let thread = UInt64(pthread_self())
-        let shard = shards[Int((thread &* 0x9E37_79B9_7F4A_7C15) >> 61)]
+        append(now: now) { $0.append(contentsOf: line) }
+    }
+
+    /// Adds the line that `write` appends to the bytes it is given (exactly one whole line).
+    func append(now: Bool, _ write: (inout [UInt8]) -> Void) {
+        let shard = shards[ThreadSlot.current]
         let full = shard.pending.withLock { pending in
             // Numbered under the buffer's lock: a flush that has seen a number finds its line.
             let number = lineNumbers.add(1, ordering: .relaxed).newValue
-            pending.bytes.append(contentsOf: line)
+            write(&pending.bytes)
             pending.lines.append((number, pending.bytes.count))
             return pending.bytes.count >= Self.flushSize
         }
