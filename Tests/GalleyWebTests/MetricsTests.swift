@@ -38,6 +38,29 @@ import Testing
         }
     }
 
+    /// Latencies go into their histograms in batches per thread; a scrape shows every one,
+    /// from full batches and from the ones still gathering, on several threads.
+    @Test func everyLatencyIsInTheHistogramAtAScrape() async {
+        let metrics = SiteMetrics(cache: nil, databaseConnections: { [:] })
+        let answers = SiteMetrics.latencyBatch * 3 + 5
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    var last: SiteMetrics.RequestSeries?
+                    for _ in 0..<answers {
+                        metrics.record(route: "/posts/{slug}", method: .get, status: .ok, duration: .microseconds(300), last: &last)
+                    }
+                    if task == 0 { metrics.record(route: "/", method: .get, status: .ok, duration: .milliseconds(3)) }
+                }
+            }
+        }
+        let text = String(decoding: metrics.render(), as: UTF8.self)
+        #expect(text.contains(#"galley_http_request_duration_seconds_count{route="/posts/{slug}",method="GET",status="200"} \#(answers * 4)"#), "\(text)")
+        #expect(text.contains(#"galley_http_request_duration_seconds_bucket{route="/posts/{slug}",method="GET",status="200",le="0.0005"} \#(answers * 4)"#))
+        #expect(text.contains(#"galley_http_request_duration_seconds_bucket{route="/",method="GET",status="200",le="0.0025"} 0"#))
+        #expect(text.contains(#"galley_http_request_duration_seconds_count{route="/",method="GET",status="200"} 1"#))
+    }
+
     @Test func theAddressListJudgesTheConnectionNotForwardedHeaders() {
         let access = MetricsAccess.loopback
         #expect(access.permits(peer: "127.0.0.1", authorization: nil))
