@@ -8,7 +8,10 @@ import Hummingbird
 ///
 /// ``response(to:)`` picks the encoding the client accepts and answers `If-None-Match` with a
 /// bodiless 304. Pages and the theme's files are both served this way.
-struct StoredResponse: Sendable {
+///
+/// A class, immutable: a cache hit hands out one reference, where the struct it was had all its
+/// buffers and strings retained and released by both event loops at every answer.
+final class StoredResponse: Sendable {
     /// Headers every answer carries: `Content-Type`, `Cache-Control`, and whatever else the
     /// handler set, minus the ones that belong to one answer only.
     let headers: HTTPFields
@@ -28,11 +31,11 @@ struct StoredResponse: Sendable {
     /// Each ``Variant``'s status line and headers as HTTP/1.1 bytes, without the headers that
     /// differ per answer (`X-Request-Id`, `Date`, `Server`) and without the blank line: what
     /// ``RawCacheFastPath`` writes, formatted once instead of on every request.
-    private(set) var heads: [ByteBuffer] = []
+    let heads: [ByteBuffer]
 
     /// Bytes held in memory, for the cache's budget: the allocation both bodies share (NIO
     /// rounds allocations up to a power of two), the headers and some bookkeeping.
-    private(set) var cost = 0
+    let cost: Int
 
     /// Which of its four answers a request gets: gzipped or not, full or a bodiless 304.
     struct Variant: Equatable {
@@ -43,28 +46,36 @@ struct StoredResponse: Sendable {
 
     init(headers: HTTPFields, body: ByteBuffer, compressible: Bool, route: String = "") {
         self.route = route
-        self.headers = headers.filter { !Self.perAnswer.contains($0.name) }
-        etag = "\"\(Fingerprint.hex(of: body.readableBytesView))-\(String(body.readableBytes, radix: 16))\""
+        let headers = headers.filter { !Self.perAnswer.contains($0.name) }
+        self.headers = headers
+        let etag = "\"\(Fingerprint.hex(of: body.readableBytesView))-\(String(body.readableBytes, radix: 16))\""
+        self.etag = etag
         // Both bodies in one tight allocation: the buffers they were built in have room to spare.
         let compressed = compressible ? Self.gzip(body) : nil
         var storage = ByteBufferAllocator().buffer(capacity: body.readableBytes + (compressed?.readableBytes ?? 0))
         storage.writeImmutableBuffer(body)
-        identity = storage.getSlice(at: 0, length: body.readableBytes)!
+        let identity = storage.getSlice(at: 0, length: body.readableBytes)!
+        self.identity = identity
+        var gzipped: ByteBuffer?
         if let compressed {
             storage.writeImmutableBuffer(compressed)
             gzipped = storage.getSlice(at: body.readableBytes, length: compressed.readableBytes)
-        } else {
-            gzipped = nil
         }
-        let identityHeads = [false, true].map { Self.http1Head(fields(for: Variant(gzip: false, notModified: $0))) }
+        self.gzipped = gzipped
+        func head(gzip: Bool, notModified: Bool) -> ByteBuffer {
+            let variant = Variant(gzip: gzip, notModified: notModified)
+            return Self.http1Head(Self.fields(for: variant, headers: headers, etag: etag, body: variant.gzip ? gzipped : identity, varies: gzipped != nil))
+        }
+        let identityHeads = [false, true].map { head(gzip: false, notModified: $0) }
         // Without a gzipped body the gzip variants are never chosen; their slots repeat these.
-        heads = gzipped == nil ? identityHeads + identityHeads
-            : identityHeads + [false, true].map { Self.http1Head(fields(for: Variant(gzip: true, notModified: $0))) }
+        let heads = gzipped == nil ? identityHeads + identityHeads : identityHeads + [false, true].map { head(gzip: true, notModified: $0) }
+        self.heads = heads
         let distinctHeads = gzipped == nil ? identityHeads : heads
         cost = storage.capacity + distinctHeads.reduce(0) { $0 + $1.readableBytes + 64 } + 128
     }
 
-    var gzipETag: String { String(etag.dropLast()) + "-gz\"" }
+    var gzipETag: String { Self.gzipETag(etag) }
+    private static func gzipETag(_ etag: String) -> String { String(etag.dropLast()) + "-gz\"" }
 
     /// The variant for a request's `Accept-Encoding` and `If-None-Match` values.
     func variant(acceptEncoding: [String], ifNoneMatch: [String]) -> Variant {
@@ -79,15 +90,22 @@ struct StoredResponse: Sendable {
     /// A variant's status and headers: 200 with the body in the encoding the client accepts, or
     /// a bodiless 304 when its copy is current.
     func fields(for variant: Variant) -> (status: HTTPResponse.Status, headers: HTTPFields) {
+        Self.fields(for: variant, headers: headers, etag: etag, body: variant.gzip ? gzipped : identity, varies: gzipped != nil)
+    }
+
+    /// `body` is the variant's encoding of the body (whether or not a 304 leaves it out).
+    private static func fields(
+        for variant: Variant, headers: HTTPFields, etag: String, body: ByteBuffer?, varies: Bool
+    ) -> (status: HTTPResponse.Status, headers: HTTPFields) {
         var fields = headers
-        fields[.eTag] = variant.gzip ? gzipETag : etag
-        if gzipped != nil { fields[.vary] = "Accept-Encoding" }
+        fields[.eTag] = variant.gzip ? gzipETag(etag) : etag
+        if varies { fields[.vary] = "Accept-Encoding" }
         if variant.notModified {
             fields[.contentType] = nil
             return (.notModified, fields)
         }
         if variant.gzip { fields[.contentEncoding] = "gzip" }
-        fields[.contentLength] = String(body(for: variant)?.readableBytes ?? 0)
+        fields[.contentLength] = String(body?.readableBytes ?? 0)
         return (.ok, fields)
     }
 
