@@ -228,7 +228,7 @@ struct CodeLexer: Sendable {
 
     // MARK: Comments
 
-    private func startsComment(_ s: Scanner) -> Bool {
+    private func startsComment(_ s: borrowing Scanner) -> Bool {
         definition.lineComments.contains { s.matches($0) } || definition.blockComments.contains { s.matches($0.open) }
     }
 
@@ -324,14 +324,14 @@ struct CodeLexer: Sendable {
         return nil
     }
 
-    private func matchesCaseInsensitive(_ s: Scanner, _ prefix: [UInt8]) -> Bool {
+    private func matchesCaseInsensitive(_ s: borrowing Scanner, _ prefix: [UInt8]) -> Bool {
         guard s.position + prefix.count <= s.bytes.count else { return false }
         for (offset, byte) in prefix.enumerated() where s.bytes[s.position + offset] | 0x20 != byte | 0x20 { return false }
         return true
     }
 
     /// Python-style prefixes like `rb` or `Rf` switch escapes off when they contain an `r`.
-    private func prefixContainsRaw(_ s: Scanner, _ length: Int) -> Bool {
+    private func prefixContainsRaw(_ s: borrowing Scanner, _ length: Int) -> Bool {
         definition.docstrings && (0..<length).contains { s.bytes[s.position + $0] | 0x20 == UInt8(ascii: "r") }
     }
 

@@ -109,7 +109,7 @@ enum DataLexers {
         }
     }
 
-    private static func isBlockIndicator(_ s: Scanner) -> Bool {
+    private static func isBlockIndicator(_ s: borrowing Scanner) -> Bool {
         var index = s.position + 1
         while index < s.limit, s.bytes[index] == UInt8(ascii: "-") || s.bytes[index] == UInt8(ascii: "+") || s.bytes[index].isDigit { index += 1 }
         index = s.nextNonBlank(from: index)

@@ -381,7 +381,7 @@ enum MarkupLexers {
     }
 
     /// `512`, `10m`, `64k`: digits and at most a unit letter, then the end of the argument.
-    private static func nginxNumber(_ s: Scanner) -> Bool {
+    private static func nginxNumber(_ s: borrowing Scanner) -> Bool {
         var index = s.position
         while index < s.limit, s.bytes[index].isDigit { index += 1 }
         if index < s.limit, s.bytes[index].isASCIILetter { index += 1 }

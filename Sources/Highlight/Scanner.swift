@@ -1,6 +1,7 @@
 /// A cursor over UTF-8 bytes that collects tokens. Every lexer is a loop over one of these; it
-/// only ever moves forward, so lexing is linear in the input whatever the input is.
-struct Scanner {
+/// only ever moves forward, so lexing is linear in the input whatever the input is. It cannot be
+/// copied: its tokens live in storage that ``tokens(of:_:)`` frees when the lexer returns.
+struct Scanner: ~Copyable {
     let bytes: [UInt8]
     var position = 0
     /// Where lexing stops: the end of the input, or of a stretch handed to another lexer.
