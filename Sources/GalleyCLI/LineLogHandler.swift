@@ -42,7 +42,7 @@ struct LineLogHandler: AccessLogHandler {
     func line(for event: LogEvent) -> [UInt8] {
         // The access log's usual case, one line per request: nothing to merge.
         var all = event.metadata ?? [:]
-        if !metadata.isEmpty || metadataProvider != nil {
+        if addsMetadata {
             all = metadata
             if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
             if let given = event.metadata { all.merge(given) { $1 } }
@@ -56,7 +56,7 @@ struct LineLogHandler: AccessLogHandler {
     /// The same line as `log(event:)` writes for an access-log entry, without building the
     /// metadata dictionary, sorting it and merging it into the handler's own.
     func logAccess(message: String, client: String, durationMilliseconds: String, requestID: String, source: String) {
-        guard metadata.isEmpty, metadataProvider == nil else {
+        guard !addsMetadata else {
             LogOutput.standardError.append(
                 accessLine(message: message, client: client, durationMilliseconds: durationMilliseconds, requestID: requestID, source: source),
                 now: false
@@ -65,21 +65,29 @@ struct LineLogHandler: AccessLogHandler {
         }
         // Straight into the output's buffer: no line of its own to allocate and copy.
         LogOutput.standardError.append(now: false) { bytes in
-            Self.write(format, level: .info, label: label, source: source, message: message, fields: [
-                ("client", client), ("duration_ms", durationMilliseconds), ("hb.request.id", requestID),
-            ], into: &bytes)
+            Self.write(
+                format, level: .info, label: label, source: source, message: message,
+                fields: Self.accessFields(client: client, durationMilliseconds: durationMilliseconds, requestID: requestID), into: &bytes
+            )
         }
     }
 
     func accessLine(message: String, client: String, durationMilliseconds: String, requestID: String, source: String) -> [UInt8] {
-        guard metadata.isEmpty, metadataProvider == nil else {
-            let fields: Logger.Metadata = ["client": .string(client), "duration_ms": .string(durationMilliseconds), "hb.request.id": .string(requestID)]
-            return line(for: LogEvent(level: .info, message: "\(message)", metadata: fields, source: source, file: #fileID, function: #function, line: #line))
+        let fields = Self.accessFields(client: client, durationMilliseconds: durationMilliseconds, requestID: requestID)
+        guard !addsMetadata else {
+            let metadata = Logger.Metadata(uniqueKeysWithValues: fields.map { ($0, .string($1)) })
+            return line(for: LogEvent(level: .info, message: "\(message)", metadata: metadata, source: source, file: #fileID, function: #function, line: #line))
         }
-        return Self.line(format, level: .info, label: label, source: source, message: message, fields: [
-            ("client", client), ("duration_ms", durationMilliseconds), ("hb.request.id", requestID),
-        ])
+        return Self.line(format, level: .info, label: label, source: source, message: message, fields: fields)
     }
+
+    /// An access line's fields, in key order.
+    private static func accessFields(client: String, durationMilliseconds: String, requestID: String) -> [(String, String)] {
+        [("client", client), ("duration_ms", durationMilliseconds), ("hb.request.id", requestID)]
+    }
+
+    /// Whether lines carry metadata of the handler's own or its provider's, to merge with an event's.
+    private var addsMetadata: Bool { !metadata.isEmpty || metadataProvider != nil }
 
     /// One line, built as bytes in one buffer: building it from interpolated strings cost more
     /// than everything else galley does to answer a cached page. `fields` are in key order.
