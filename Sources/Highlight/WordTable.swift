@@ -18,7 +18,8 @@ struct WordTable: Sendable {
     private let slots: [Slot]
     private let text: [UInt8]
     private let mask: Int
-    private let caseInsensitive: Bool
+    /// The bits set in every byte before hashing: `0x20` when case does not matter.
+    let fold: UInt8
 
     init(words: [String: TokenClass], functionIntroducers: Set<String>, classIntroducers: Set<String>,
          namespaceIntroducers: Set<String> = [], caseInsensitive: Bool) {
@@ -27,11 +28,12 @@ struct WordTable: Sendable {
         var slots = [Slot](repeating: Slot(), count: size)
         var text: [UInt8] = []
         let mask = size - 1
+        let fold: UInt8 = caseInsensitive ? 0x20 : 0
         for (word, kind) in words.sorted(by: { $0.key < $1.key }) {
             let bytes = Array((caseInsensitive ? word.lowercased() : word).utf8)
             let introduces: TokenClass? = functionIntroducers.contains(word) ? .nameFunction
                 : classIntroducers.contains(word) ? .nameClass : namespaceIntroducers.contains(word) ? .nameNamespace : nil
-            var index = bytes.withUnsafeBufferPointer { Self.hash($0, 0, $0.count, caseInsensitive: caseInsensitive) } & mask
+            var index = Self.hash(bytes, fold: fold) & mask
             while slots[index].length != 0 { index = (index + 1) & mask }
             slots[index] = Slot(offset: Int32(text.count), length: Int32(bytes.count), entry: Entry(kind: kind, introduces: introduces))
             text += bytes
@@ -39,7 +41,7 @@ struct WordTable: Sendable {
         self.slots = slots
         self.text = text
         self.mask = mask
-        self.caseInsensitive = caseInsensitive
+        self.fold = fold
     }
 
     /// The entry for `source[start..<end]`, if it is one of the words; the caller hashed the
@@ -55,7 +57,7 @@ struct WordTable: Sendable {
                     if Int(slot.length) == length {
                         var same = true
                         for offset in 0..<length {
-                            let byte = caseInsensitive ? Self.lower(source[start + offset]) : source[start + offset]
+                            let byte = fold != 0 ? Self.lower(source[start + offset]) : source[start + offset]
                             if byte != text[Int(slot.offset) + offset] { same = false; break }
                         }
                         if same { return slot.entry }
@@ -71,17 +73,13 @@ struct WordTable: Sendable {
         byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 
-    /// FNV-1a. Without case, every byte has its 0x20 bit set rather than only letters lowered:
-    /// no branch per byte, and the table's words are hashed the same way.
-    @inline(__always) private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, caseInsensitive: Bool) -> Int {
-        let fold: UInt8 = caseInsensitive ? 0x20 : 0
-        var hash = seed
-        for index in start..<end { hash = mix(hash, bytes[index] | fold) }
-        return finish(hash)
+    /// FNV-1a over a table word; the lexer hashes each word of the source the same way while
+    /// finding its end. Without case, every byte has its 0x20 bit set rather than only letters
+    /// lowered: no branch per byte.
+    private static func hash(_ word: [UInt8], fold: UInt8) -> Int {
+        finish(word.reduce(seed) { mix($0, $1 | fold) })
     }
 
-    /// The bits set in every byte before hashing: `0x20` when case does not matter.
-    var fold: UInt8 { caseInsensitive ? 0x20 : 0 }
     static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
     @inline(__always) static func mix(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
         (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
