@@ -163,9 +163,10 @@ public enum Highlighter {
     }
 }
 
-/// Writes tokens as HTML into a string of exactly the right size: one pass over the bytes to
-/// measure and to note where escaping is needed, one pass over the tokens to write through raw
-/// pointers. Highlighting spent most of its time here before this was done this way.
+/// Writes tokens as HTML into a string of the right size (and some slack for word-sized stores):
+/// one pass over the bytes to measure and to note where escaping is needed, one pass over the
+/// tokens to write through raw pointers. Highlighting spent most of its time here before this
+/// was done this way.
 enum HTMLWriter {
     /// `<span class="k">` and so on, indexed by ``TokenClass/ordinal``; empty for plain text.
     static let spanOpen: [[UInt8]] = TokenClass.allCases.map { kind in
@@ -176,22 +177,26 @@ enum HTMLWriter {
     /// padded to 8 (both empty for plain text). The writer stores all the words and moves on by
     /// the tag's length, so a tag costs four stores and no branch; the padding lands in bytes
     /// that the next store overwrites.
-    struct Tags {
+    private struct Tags {
         var open: (UInt64, UInt64, UInt64)
         var openCount: Int
         var close: UInt64
         var closeCount: Int
     }
 
-    static let tags: [Tags] = spanOpen.map { open in
+    private static let tags: [Tags] = spanOpen.map { open in
         precondition(open.count <= 24, "an opening tag longer than three words")
-        func word(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
-            (0..<8).reduce(0) { word, index in
-                offset + index < bytes.count ? word | UInt64(bytes[offset + index]) << (8 * index) : word
-            }
-        }
         let close = open.isEmpty ? [] : Array("</span>".utf8)
-        return Tags(open: (word(open, 0), word(open, 8), word(open, 16)), openCount: open.count, close: word(close, 0), closeCount: close.count)
+        return Tags(
+            open: (word(open.prefix(8)), word(open.dropFirst(8).prefix(8)), word(open.dropFirst(16))),
+            openCount: open.count, close: word(close[...]), closeCount: close.count
+        )
+    }
+
+    /// Up to eight bytes as a word to store, first byte lowest, zeros after them.
+    private static func word(_ bytes: some BidirectionalCollection<UInt8>) -> UInt64 {
+        precondition(bytes.count <= 8)
+        return bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// Bytes the writer may store past the exact length of its output (never past this).
@@ -213,7 +218,7 @@ enum HTMLWriter {
     private static let entityWords: [(word: UInt64, count: Int)] = (0...255).map { byte in
         guard let entity = entity(UInt8(byte)) else { return (0, 0) }
         let bytes = UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount)
-        return (bytes.reversed().reduce(0) { $0 << 8 | UInt64($1) }, bytes.count)
+        return (word(bytes), bytes.count)
     }
 
     static func write(_ tokens: [Token], of source: UnsafeBufferPointer<UInt8>, between open: String, and close: String) -> String {
