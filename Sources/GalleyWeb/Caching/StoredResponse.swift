@@ -63,8 +63,7 @@ final class StoredResponse: Sendable {
         }
         self.gzipped = gzipped
         func head(gzip: Bool, notModified: Bool) -> ByteBuffer {
-            let variant = Variant(gzip: gzip, notModified: notModified)
-            return Self.http1Head(Self.fields(for: variant, headers: headers, etag: etag, body: variant.gzip ? gzipped : identity, varies: gzipped != nil))
+            Self.http1Head(Self.fields(for: Variant(gzip: gzip, notModified: notModified), headers: headers, etag: etag, identity: identity, gzipped: gzipped))
         }
         let identityHeads = [false, true].map { head(gzip: false, notModified: $0) }
         // Without a gzipped body the gzip variants are never chosen; their slots repeat these.
@@ -90,22 +89,22 @@ final class StoredResponse: Sendable {
     /// A variant's status and headers: 200 with the body in the encoding the client accepts, or
     /// a bodiless 304 when its copy is current.
     func fields(for variant: Variant) -> (status: HTTPResponse.Status, headers: HTTPFields) {
-        Self.fields(for: variant, headers: headers, etag: etag, body: variant.gzip ? gzipped : identity, varies: gzipped != nil)
+        Self.fields(for: variant, headers: headers, etag: etag, identity: identity, gzipped: gzipped)
     }
 
-    /// `body` is the variant's encoding of the body (whether or not a 304 leaves it out).
+    /// ``fields(for:)`` from the parts, for `init` to make the heads before it has a `self`.
     private static func fields(
-        for variant: Variant, headers: HTTPFields, etag: String, body: ByteBuffer?, varies: Bool
+        for variant: Variant, headers: HTTPFields, etag: String, identity: ByteBuffer, gzipped: ByteBuffer?
     ) -> (status: HTTPResponse.Status, headers: HTTPFields) {
         var fields = headers
         fields[.eTag] = variant.gzip ? gzipETag(etag) : etag
-        if varies { fields[.vary] = "Accept-Encoding" }
+        if gzipped != nil { fields[.vary] = "Accept-Encoding" }
         if variant.notModified {
             fields[.contentType] = nil
             return (.notModified, fields)
         }
         if variant.gzip { fields[.contentEncoding] = "gzip" }
-        fields[.contentLength] = String(body?.readableBytes ?? 0)
+        fields[.contentLength] = String((variant.gzip ? gzipped : identity)?.readableBytes ?? 0)
         return (.ok, fields)
     }
 
