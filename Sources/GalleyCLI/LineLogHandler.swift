@@ -175,10 +175,7 @@ final class LogOutput: Sendable {
     /// request each, and one shared buffer had them waiting on each other's lock. Every line gets
     /// a number in the order lines arrive, and a flush writes them in that order whatever buffer
     /// they are in (written buffer by buffer, a request's line could follow the next request's).
-    private let shards: [Shard]
-    private final class Shard: Sendable {
-        let pending = Mutex(Pending())
-    }
+    private let pending = ThreadSlots { Pending() }
     private struct Pending {
         var bytes: [UInt8] = []
         /// Each line's number and where it ends in `bytes`.
@@ -191,7 +188,6 @@ final class LogOutput: Sendable {
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
-        shards = (0..<ThreadSlot.count).map { _ in Shard() }
         let flusher = Thread { [weak self] in
             while let output = self {
                 output.flush()
@@ -208,8 +204,7 @@ final class LogOutput: Sendable {
 
     /// Adds the line that `write` appends to the bytes it is given (exactly one whole line).
     func append(now: Bool, _ write: (inout [UInt8]) -> Void) {
-        let shard = shards[ThreadSlot.current]
-        let full = shard.pending.withLock { pending in
+        let full = pending.withCurrent { pending in
             // Numbered under the buffer's lock: a flush that has seen a number finds its line.
             let number = lineNumbers.add(1, ordering: .relaxed).newValue
             write(&pending.bytes)
@@ -225,25 +220,23 @@ final class LogOutput: Sendable {
             // Lines numbered up to here are all taken now; later ones wait for the next flush.
             let last = lineNumbers.load(ordering: .relaxed)
             var taken: [Pending] = []
-            for shard in shards {
-                shard.pending.withLock { pending in
-                    guard let first = pending.lines.first, first.number <= last else { return }
-                    if let final = pending.lines.last, final.number <= last {
-                        // The usual case: every line here is taken, and the buffers change hands.
-                        var all = Pending()
-                        swap(&all, &pending)
-                        pending.bytes.reserveCapacity(all.bytes.count)
-                        pending.lines.reserveCapacity(all.lines.count)
-                        taken.append(all)
-                        return
-                    }
-                    let count = pending.lines.firstIndex { $0.number > last } ?? pending.lines.count
-                    let end = pending.lines[count - 1].end
-                    taken.append(Pending(bytes: Array(pending.bytes[..<end]), lines: Array(pending.lines[..<count])))
-                    pending.bytes.removeFirst(end)
-                    pending.lines.removeFirst(count)
-                    for index in pending.lines.indices { pending.lines[index].end -= end }
+            pending.forEach { pending in
+                guard let first = pending.lines.first, first.number <= last else { return }
+                if let final = pending.lines.last, final.number <= last {
+                    // The usual case: every line here is taken, and the buffers change hands.
+                    var all = Pending()
+                    swap(&all, &pending)
+                    pending.bytes.reserveCapacity(all.bytes.count)
+                    pending.lines.reserveCapacity(all.lines.count)
+                    taken.append(all)
+                    return
                 }
+                let count = pending.lines.firstIndex { $0.number > last } ?? pending.lines.count
+                let end = pending.lines[count - 1].end
+                taken.append(Pending(bytes: Array(pending.bytes[..<end]), lines: Array(pending.lines[..<count])))
+                pending.bytes.removeFirst(end)
+                pending.lines.removeFirst(count)
+                for index in pending.lines.indices { pending.lines[index].end -= end }
             }
             write(taken.count == 1 ? taken[0].bytes : Self.inOrder(taken))
         }

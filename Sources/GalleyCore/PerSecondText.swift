@@ -7,23 +7,18 @@ public final class PerSecondText: Sendable {
     private let make: @Sendable (tm) -> String
     /// The latest text, kept once per thread slot: the event loops each ask for it on every
     /// answer, and one shared lock had them waiting on each other (perf, cached pages).
-    private let slots: [Slot]
-    private final class Slot: Sendable {
-        let latest = Mutex<(second: Int, text: String)>((-1, ""))
-    }
+    private let latest = ThreadSlots { (second: -1, text: "") }
 
     /// - Parameter make: the text for a second, from its broken-down UTC time.
     public init(_ make: @escaping @Sendable (tm) -> String) {
         self.make = make
-        slots = (0..<ThreadSlot.count).map { _ in Slot() }
     }
 
     /// The text of the current second, and the milliseconds into it.
     public func now() -> (text: String, milliseconds: Int) {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
-        let slot = slots[ThreadSlot.current]
-        let text = slot.latest.withLock { latest in
+        let text = latest.withCurrent { latest in
             if latest.second != time.tv_sec {
                 var seconds = time.tv_sec
                 var parts = tm()

@@ -23,29 +23,8 @@ public final class SiteMetrics: Sendable {
     /// takes a lock for every value, and both event loops record into the same one at every
     /// answer: they waited on it ~180 times a second (strace, cached pages). Each slot hands its
     /// values over in batches, and a scrape takes every batch first.
-    private let pendingLatencies: [PendingLatencies]
+    private let pendingLatencies = ThreadSlots<[(DurationHistogram, Duration)]> { [] }
     static let latencyBatch = 32
-
-    private final class PendingLatencies: Sendable {
-        private let values = Mutex<[(DurationHistogram, Duration)]>([])
-
-        /// Keeps one value; returns how many are waiting.
-        func add(_ duration: Duration, to histogram: DurationHistogram) -> Int {
-            values.withLock { values in
-                values.append((histogram, duration))
-                return values.count
-            }
-        }
-
-        /// Records every waiting value into its histogram, outside this lock.
-        func recordAll() {
-            let taken = values.withLock { values in
-                defer { values.removeAll(keepingCapacity: true) }
-                return values
-            }
-            for (histogram, duration) in taken { histogram.record(duration) }
-        }
-    }
 
     struct RequestKey: Hashable {
         let route: String
@@ -65,7 +44,6 @@ public final class SiteMetrics: Sendable {
     init(cache: ResponseCache?, databaseConnections: @escaping @Sendable () -> [String: Int]) {
         self.cache = cache
         self.databaseConnections = databaseConnections
-        pendingLatencies = (0..<ThreadSlot.count).map { _ in PendingLatencies() }
         cacheCounters = (
             registry.makeCounter(descriptor: .galley("cache_hits", unit: "total", help: "Pages answered from the response cache.")),
             registry.makeCounter(descriptor: .galley("cache_misses", unit: "total", help: "Cacheable pages that had to be rendered.")),
@@ -97,8 +75,22 @@ public final class SiteMetrics: Sendable {
 
     private func record(_ series: RequestSeries, _ duration: Duration) {
         series.counter.increment()  // an atomic add, no lock
-        let pending = pendingLatencies[ThreadSlot.current]
-        if pending.add(duration, to: series.latency) >= Self.latencyBatch { pending.recordAll() }
+        let batch = pendingLatencies.withCurrent { values in
+            values.append((series.latency, duration))
+            return values.count >= Self.latencyBatch ? Self.take(&values) : []
+        }
+        Self.record(batch)
+    }
+
+    /// The waiting latencies, leaving none.
+    private static func take(_ values: inout [(DurationHistogram, Duration)]) -> [(DurationHistogram, Duration)] {
+        defer { values.removeAll(keepingCapacity: true) }
+        return values
+    }
+
+    /// Into their histograms, outside the slots' locks.
+    private static func record(_ latencies: [(DurationHistogram, Duration)]) {
+        for (histogram, duration) in latencies { histogram.record(duration) }
     }
 
     /// Counts one answer, reusing `last` when it is the same series: a fast path's connection
@@ -133,7 +125,9 @@ public final class SiteMetrics: Sendable {
 
     /// The text Prometheus scrapes, with the cache's numbers brought up to date first.
     func render() -> [UInt8] {
-        for pending in pendingLatencies { pending.recordAll() }
+        var waiting: [(DurationHistogram, Duration)] = []
+        pendingLatencies.forEach { waiting += Self.take(&$0) }
+        Self.record(waiting)
         if let cache {
             let now = cache.statistics
             let before = lastCacheStatistics.withLock { last in
