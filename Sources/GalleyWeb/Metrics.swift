@@ -19,12 +19,13 @@ public final class SiteMetrics: Sendable {
     private let cacheCounters: (hits: Counter, misses: Counter, evictions: Counter)
     private let cacheGauges: (entries: Gauge, bytes: Gauge, budget: Gauge)
     private let lastCacheStatistics = Mutex(ResponseCache.Statistics())
-    /// Latencies waiting to go into their histograms, gathered per thread slot. A histogram
-    /// takes a lock for every value, and both event loops record into the same one at every
-    /// answer: they waited on it ~180 times a second (strace, cached pages). Each slot hands its
-    /// values over in batches, and a scrape takes every batch first.
-    private let pendingLatencies = ThreadSlots<[(DurationHistogram, Duration)]> { [] }
-    static let latencyBatch = 32
+    /// Answers waiting to be counted and their latencies to go into their histograms, gathered
+    /// per thread slot. A histogram takes a lock for every value, and both event loops record
+    /// into the same one at every answer: they waited on it ~180 times a second (strace, cached
+    /// pages); a counter is one atomic add, but on a cache line both cores take turns at. Each
+    /// slot hands its answers over in batches, and a scrape takes every batch first.
+    private let pending = ThreadSlots<[(RequestSeries, Duration)]> { [] }
+    static let batch = 32
 
     struct RequestKey: Hashable {
         let route: String
@@ -61,11 +62,16 @@ public final class SiteMetrics: Sendable {
         cacheGauges.budget.set(to: Double(cache?.budget ?? 0))
     }
 
-    /// One route, method and status: its request counter and latency histogram.
-    struct RequestSeries {
+    /// One route, method and status: its request counter and latency histogram. A class, so a
+    /// waiting answer holds one reference to it, not three.
+    final class RequestSeries: Sendable {
         let key: RequestKey
         let counter: Counter
         let latency: DurationHistogram
+
+        init(key: RequestKey, counter: Counter, latency: DurationHistogram) {
+            (self.key, self.counter, self.latency) = (key, counter, latency)
+        }
     }
 
     /// Counts one answer.
@@ -74,23 +80,25 @@ public final class SiteMetrics: Sendable {
     }
 
     private func record(_ series: RequestSeries, _ duration: Duration) {
-        series.counter.increment()  // an atomic add, no lock
-        let batch = pendingLatencies.withCurrent { values in
-            values.append((series.latency, duration))
-            return values.count >= Self.latencyBatch ? Self.take(&values) : []
+        let batch = pending.withCurrent { answers in
+            answers.append((series, duration))
+            return answers.count >= Self.batch ? Self.take(&answers) : []
         }
         Self.record(batch)
     }
 
-    /// The waiting latencies, leaving none.
-    private static func take(_ values: inout [(DurationHistogram, Duration)]) -> [(DurationHistogram, Duration)] {
-        defer { values.removeAll(keepingCapacity: true) }
-        return values
+    /// The waiting answers, leaving none.
+    private static func take(_ answers: inout [(RequestSeries, Duration)]) -> [(RequestSeries, Duration)] {
+        defer { answers.removeAll(keepingCapacity: true) }
+        return answers
     }
 
-    /// Into their histograms, outside the slots' locks.
-    private static func record(_ latencies: [(DurationHistogram, Duration)]) {
-        for (histogram, duration) in latencies { histogram.record(duration) }
+    /// Into their counters and histograms, outside the slots' locks.
+    private static func record(_ answers: [(RequestSeries, Duration)]) {
+        for (series, duration) in answers {
+            series.counter.increment()
+            series.latency.record(duration)
+        }
     }
 
     /// Counts one answer, reusing `last` when it is the same series: a fast path's connection
@@ -125,8 +133,8 @@ public final class SiteMetrics: Sendable {
 
     /// The text Prometheus scrapes, with the cache's numbers brought up to date first.
     func render() -> [UInt8] {
-        var waiting: [(DurationHistogram, Duration)] = []
-        pendingLatencies.forEach { waiting += Self.take(&$0) }
+        var waiting: [(RequestSeries, Duration)] = []
+        pending.forEach { waiting += Self.take(&$0) }
         Self.record(waiting)
         if let cache {
             let now = cache.statistics

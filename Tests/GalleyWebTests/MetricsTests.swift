@@ -38,11 +38,11 @@ import Testing
         }
     }
 
-    /// Latencies go into their histograms in batches per thread; a scrape shows every one,
-    /// from full batches and from the ones still gathering, on several threads.
-    @Test func everyLatencyIsInTheHistogramAtAScrape() async {
+    /// Answers are counted and their latencies go into their histograms in batches per thread; a
+    /// scrape shows every one, from full batches and from the ones still gathering, on several threads.
+    @Test func everyAnswerIsCountedAtAScrape() async {
         let metrics = SiteMetrics(cache: nil, databaseConnections: { [:] })
-        let answers = SiteMetrics.latencyBatch * 3 + 5
+        let answers = SiteMetrics.batch * 3 + 5
         await withTaskGroup(of: Void.self) { group in
             for task in 0..<4 {
                 group.addTask {
@@ -59,6 +59,8 @@ import Testing
         #expect(text.contains(#"galley_http_request_duration_seconds_bucket{route="/posts/{slug}",method="GET",status="200",le="0.0005"} \#(answers * 4)"#))
         #expect(text.contains(#"galley_http_request_duration_seconds_bucket{route="/",method="GET",status="200",le="0.0025"} 0"#))
         #expect(text.contains(#"galley_http_request_duration_seconds_count{route="/",method="GET",status="200"} 1"#))
+        #expect(text.contains(#"galley_http_requests_total{route="/posts/{slug}",method="GET",status="200"} \#(answers * 4)"#))
+        #expect(text.contains(#"galley_http_requests_total{route="/",method="GET",status="200"} 1"#))
     }
 
     @Test func theAddressListJudgesTheConnectionNotForwardedHeaders() {
