@@ -53,37 +53,52 @@ struct LineLogHandler: AccessLogHandler {
         return Self.line(format, level: event.level, label: label, source: event.source, message: event.message.description, fields: fields)
     }
 
-    /// The same line as `log(event:)` writes for an access-log entry, without building the
-    /// metadata dictionary, sorting it and merging it into the handler's own.
-    func logAccess(message: String, client: String, durationMilliseconds: String, requestID: String, source: String) {
-        guard !addsMetadata else {
-            LogOutput.standardError.append(
-                accessLine(message: message, client: client, durationMilliseconds: durationMilliseconds, requestID: requestID, source: source),
-                now: false
-            )
+    /// The same line as `log(event:)` writes for an access-log entry, straight into the output's
+    /// buffer from the entry's parts: no metadata dictionary to build, sort and merge into the
+    /// handler's own, and no string made for the message, the duration or the line.
+    func logAccess(_ entry: AccessEntry, source: String) {
+        guard addsMetadata else {
+            LogOutput.standardError.append(now: false) { Self.writeAccess(entry, format: format, label: label, source: source, into: &$0) }
             return
         }
-        // Straight into the output's buffer: no line of its own to allocate and copy.
-        LogOutput.standardError.append(now: false) { bytes in
-            Self.write(
-                format, level: .info, label: label, source: source, message: message,
-                fields: Self.accessFields(client: client, durationMilliseconds: durationMilliseconds, requestID: requestID), into: &bytes
-            )
-        }
+        LogOutput.standardError.append(accessLine(entry, source: source), now: false)
     }
 
-    func accessLine(message: String, client: String, durationMilliseconds: String, requestID: String, source: String) -> [UInt8] {
-        let fields = Self.accessFields(client: client, durationMilliseconds: durationMilliseconds, requestID: requestID)
-        guard !addsMetadata else {
-            let metadata = Logger.Metadata(uniqueKeysWithValues: fields.map { ($0, .string($1)) })
-            return line(for: LogEvent(level: .info, message: "\(message)", metadata: metadata, source: source, file: #fileID, function: #function, line: #line))
+    func accessLine(_ entry: AccessEntry, source: String) -> [UInt8] {
+        guard addsMetadata else {
+            var line: [UInt8] = []
+            Self.writeAccess(entry, format: format, label: label, source: source, into: &line)
+            return line
         }
-        return Self.line(format, level: .info, label: label, source: source, message: message, fields: fields)
+        return line(for: LogEvent(level: .info, message: "\(entry.message)", metadata: entry.metadata, source: source, file: #fileID, function: #function, line: #line))
     }
 
-    /// An access line's fields, in key order.
-    private static func accessFields(client: String, durationMilliseconds: String, requestID: String) -> [(String, String)] {
-        [("client", client), ("duration_ms", durationMilliseconds), ("hb.request.id", requestID)]
+    /// Appends an access line: `write` with the entry's message and fields (`client`,
+    /// `duration_ms`, `hb.request.id`, in key order), each written from its parts.
+    private static func writeAccess(_ entry: AccessEntry, format: LogFormat, label: String, source: String, into line: inout [UInt8]) {
+        func add(_ text: String) { line.append(contentsOf: text.utf8) }
+        switch format {
+        case .text:
+            addTimestamp(&line)
+            add(" info "); add(label); add(": client="); add(entry.client)
+            add(" duration_ms="); entry.appendDuration(to: &line)
+            if let id = entry.requestID { add(" hb.request.id="); add(id) }
+            add(" ["); add(source); add("] "); add(entry.method); add(" "); add(entry.path); add(" ")
+            AccessEntry.appendDecimal(entry.status, to: &line)
+            add("\n")
+        case .json:
+            add("{\"time\":\""); addTimestamp(&line)
+            add("\",\"level\":\"info\",\"label\":"); addQuoted(label, to: &line)
+            add(",\"source\":"); addQuoted(source, to: &line)
+            // The message's method and status need no escaping.
+            add(",\"message\":\""); add(entry.method); add(" "); addEscaped(entry.path, to: &line); add(" ")
+            AccessEntry.appendDecimal(entry.status, to: &line)
+            add("\",\"client\":"); addQuoted(entry.client, to: &line)
+            add(",\"duration_ms\":\""); entry.appendDuration(to: &line)
+            add("\"")
+            if let id = entry.requestID { add(",\"hb.request.id\":"); addQuoted(id, to: &line) }
+            add("}\n")
+        }
     }
 
     /// Whether lines carry metadata of the handler's own or its provider's, to merge with an event's.
@@ -114,10 +129,10 @@ struct LineLogHandler: AccessLogHandler {
             add(" ["); add(source); add("] "); add(message); add("\n")
         case .json:
             add("{\"time\":\""); addTimestamp(&line)
-            add("\",\"level\":\""); add(level.rawValue); add("\",\"label\":"); add(quoted(label))
-            add(",\"source\":"); add(quoted(source)); add(",\"message\":"); add(quoted(message))
+            add("\",\"level\":\""); add(level.rawValue); add("\",\"label\":"); addQuoted(label, to: &line)
+            add(",\"source\":"); addQuoted(source, to: &line); add(",\"message\":"); addQuoted(message, to: &line)
             for (key, value) in fields where !["time", "level", "label", "source", "message"].contains(key) {
-                add(","); add(quoted(key)); add(":"); add(quoted(value))
+                add(","); addQuoted(key, to: &line); add(":"); addQuoted(value, to: &line)
             }
             add("}\n")
         }
@@ -147,19 +162,31 @@ struct LineLogHandler: AccessLogHandler {
 
     /// A JSON string literal.
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        addQuoted(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func addQuoted(_ text: String, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "\""))
+        addEscaped(text, to: &line)
+        line.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the text as the inside of a JSON string literal. UTF-8 bytes of 0x20 and up stay
+    /// as they are, so only ASCII needs looking at.
+    private static func addEscaped(_ text: String, to line: inout [UInt8]) {
+        let hex: StaticString = "0123456789abcdef"
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): line.append(UInt8(ascii: "\\")); line.append(byte)
+            case UInt8(ascii: "\n"): line.append(UInt8(ascii: "\\")); line.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): line.append(UInt8(ascii: "\\")); line.append(UInt8(ascii: "r"))
+            case UInt8(ascii: "\t"): line.append(UInt8(ascii: "\\")); line.append(UInt8(ascii: "t"))
+            case ..<0x20: line.append(contentsOf: "\\u00".utf8); line.append(hex.utf8Start[Int(byte >> 4)]); line.append(hex.utf8Start[Int(byte & 0xf)])
+            default: line.append(byte)
             }
         }
-        return result + "\""
     }
 }
 

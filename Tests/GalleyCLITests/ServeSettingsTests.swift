@@ -1,5 +1,6 @@
 import Foundation
 @testable import GalleyCLI
+import GalleyWeb
 import Logging
 import Testing
 
@@ -135,18 +136,19 @@ import Testing
     func accessLinesAreTheLoggersLines(format: LogFormat, handlerHasMetadata: Bool) {
         var handler = LineLogHandler(label: "galley", format: format, level: .info)
         if handlerHasMetadata { handler[metadataKey: "replica"] = "b" }
-        let event = LogEvent(
-            level: .info, message: "GET /posts/a%20b 304",
-            metadata: ["hb.request.id": "req-1", "client": "10.0.0.7", "duration_ms": "0.042"],
-            source: "GalleyWeb", file: #fileID, function: #function, line: #line
-        )
-        let access = handler.accessLine(
-            message: "GET /posts/a%20b 304", client: "10.0.0.7", durationMilliseconds: "0.042", requestID: "req-1", source: "GalleyWeb"
-        )
-        // The two lines were made at different moments: compare them without their times.
-        let withoutTime = { (line: [UInt8]) in String(decoding: line, as: UTF8.self).replacing(/\d{4}-\d\d-\d\dT[\d:.]+Z/, with: "T") }
-        #expect(withoutTime(access) == withoutTime(handler.line(for: event)))
-        #expect(withoutTime(access).contains("client") && withoutTime(access).contains("req-1"))
-        #expect(withoutTime(access).contains("replica") == handlerHasMetadata)
+        // A path with characters JSON escapes, an IPv6 client, durations with every number of digits.
+        for (path, microseconds, duration) in [("/posts/a%20b", 42, "0.042"), (#"/q"u\o\#u{7}té"#, 1_234_567, "1234.567"), ("/", 0, "0.000"), ("/x", 7_050, "7.050")] {
+            let entry = AccessEntry(method: "GET", path: path, status: 304, client: "2001:db8::7", requestID: "req-1", microseconds: microseconds)
+            let event = LogEvent(
+                level: .info, message: "GET \(path) 304", metadata: ["hb.request.id": "req-1", "client": "2001:db8::7", "duration_ms": "\(duration)"],
+                source: "GalleyWeb", file: #fileID, function: #function, line: #line
+            )
+            let access = handler.accessLine(entry, source: "GalleyWeb")
+            // The two lines were made at different moments: compare them without their times.
+            let withoutTime = { (line: [UInt8]) in String(decoding: line, as: UTF8.self).replacing(/\d{4}-\d\d-\d\dT[\d:.]+Z/, with: "T") }
+            #expect(withoutTime(access) == withoutTime(handler.line(for: event)))
+            #expect(withoutTime(access).contains("client") && withoutTime(access).contains("req-1") && withoutTime(access).contains(duration))
+            #expect(withoutTime(access).contains("replica") == handlerHasMetadata)
+        }
     }
 }

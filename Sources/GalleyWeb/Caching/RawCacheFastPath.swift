@@ -168,21 +168,27 @@ struct ConnectionMemo {
 final class FastAnswers: Sendable {
     let cache: ResponseCache
     let watcher: SiteWatcher
-    let logger: Logger
     let serverName: String
     let proxies: TrustedProxies
     let metrics: SiteMetrics
-    /// The logger's handler, when it writes access lines from their parts.
-    let accessLog: (any AccessLogHandler)?
+    /// Logs an answer's access line, if the logger logs them: straight from its parts when the
+    /// logger's handler can (``AccessLogHandler``). Chosen once: the logger's level and handler
+    /// never change, and reading them copied the handler at every answer.
+    let logAccess: (@Sendable (AccessEntry) -> Void)?
 
     init(cache: ResponseCache, watcher: SiteWatcher, logger: Logger, serverName: String, proxies: TrustedProxies, metrics: SiteMetrics) {
         self.cache = cache
         self.watcher = watcher
-        self.logger = logger
         self.serverName = serverName
         self.proxies = proxies
         self.metrics = metrics
-        accessLog = logger.handler as? any AccessLogHandler
+        logAccess = if logger.logLevel > .info {
+            nil
+        } else if let handler = logger.handler as? any AccessLogHandler {
+            { handler.logAccess($0, source: RequestIDMiddleware.logSource) }
+        } else {
+            { RequestIDMiddleware.logAccess(logger, $0) }
+        }
     }
 
     /// The cached answer for a request target, if the site's generation is known without
@@ -199,12 +205,10 @@ final class FastAnswers: Sendable {
         connection: inout ConnectionMemo, channel: any Channel, forwardedFor: [String], since start: ContinuousClock.Instant
     ) {
         metrics.record(route: stored.route, method: method, status: status, duration: .now - start, last: &connection.series)
-        guard logger.logLevel <= .info else { return }
+        guard let logAccess else { return }
         if connection.peer == nil { connection.peer = .some(channel.remoteAddress?.ipAddress) }
         let client = proxies.client(peer: connection.peer ?? nil, forwardedFor: forwardedFor)
-        RequestIDMiddleware.logAccess(
-            logger, method: method, path: path, status: status, client: client, requestID: requestID, since: start, handler: accessLog
-        )
+        logAccess(AccessEntry(method: method, path: path, status: status, client: client, requestID: requestID, since: start))
     }
 }
 
