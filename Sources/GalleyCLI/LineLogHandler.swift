@@ -11,9 +11,10 @@ enum LogFormat: String, CaseIterable, Sendable {
 
 /// Writes log lines to standard error, whole lines only, so lines from many threads never
 /// interleave, and formats the time once a second. Cheap enough for one line per request:
-/// lines below `notice` (the access log) are gathered and written together when 32 KiB have
-/// piled up or a quarter of a second has passed, as nginx's buffered access log does; a line at
-/// `notice` or above is written at once, after the lines gathered before it.
+/// lines below `notice` (the access log) are gathered and written together, by a thread of the
+/// log's own, when 32 KiB have piled up or a quarter of a second has passed, as nginx's buffered
+/// access log does; a line at `notice` or above is written at once, after the lines gathered
+/// before it.
 ///
 ///     2026-11-27T06:48:48.123Z info galley: duration_ms=0.02 hb.request.id=801c… [GalleyWeb] GET / 200
 ///     {"time":"2026-11-27T06:48:48.123Z","level":"info","label":"galley","source":"GalleyWeb","message":"GET / 200","duration_ms":"0.02",…}
@@ -191,13 +192,20 @@ struct LineLogHandler: AccessLogHandler {
 }
 
 /// Lines waiting to be written to a file descriptor, and the thread that writes them on time.
+///
+/// The thread writes when a buffer has 32 KiB in it, so the event loops that log a line per
+/// request never wait for the disk (a write to a file can stall for milliseconds); only if
+/// the thread falls behind by 256 KiB in a buffer does the thread that fills it write, so memory
+/// stays bounded.
 final class LogOutput: Sendable {
     static let standardError = LogOutput(descriptor: STDERR_FILENO)
 
     static let flushSize = 32 << 10
-    static let flushInterval: TimeInterval = 0.25
+    static let behindSize = 8 * flushSize
 
     private let descriptor: Int32
+    /// Wakes the writing thread before its interval is up: a buffer has filled.
+    private let filled = DispatchSemaphore(value: 0)
     /// Lines gathered, in several buffers chosen by thread: the event loops log a line per
     /// request each, and one shared buffer had them waiting on each other's lock. Every line gets
     /// a number in the order lines arrive, and a flush writes them in that order whatever buffer
@@ -213,12 +221,14 @@ final class LogOutput: Sendable {
     /// lines keep gathering in `pending` without waiting for the disk.
     private let writing = Mutex(())
 
-    init(descriptor: Int32) {
+    /// - Parameter interval: how long a line may wait to be written.
+    init(descriptor: Int32, interval: TimeInterval = 0.25) {
         self.descriptor = descriptor
+        let filled = filled
         let flusher = Thread { [weak self] in
-            while let output = self {
-                output.flush()
-                Thread.sleep(forTimeInterval: Self.flushInterval)
+            while self != nil {
+                _ = filled.wait(timeout: .now() + interval)
+                self?.flush()
             }
         }
         flusher.name = "galley-log-flush"
@@ -231,14 +241,19 @@ final class LogOutput: Sendable {
 
     /// Adds the line that `write` appends to the bytes it is given (exactly one whole line).
     func append(now: Bool, _ write: (inout [UInt8]) -> Void) {
-        let full = pending.withCurrent { pending in
+        let (before, after) = pending.withCurrent { pending in
             // Numbered under the buffer's lock: a flush that has seen a number finds its line.
             let number = lineNumbers.add(1, ordering: .relaxed).newValue
+            let before = pending.bytes.count
             write(&pending.bytes)
             pending.lines.append((number, pending.bytes.count))
-            return pending.bytes.count >= Self.flushSize
+            return (before, pending.bytes.count)
         }
-        if now || full { flush() }
+        if now || after >= Self.behindSize {
+            flush()
+        } else if before < Self.flushSize, after >= Self.flushSize {
+            filled.signal()
+        }
     }
 
     /// Writes every line gathered so far, in the order the lines arrived.

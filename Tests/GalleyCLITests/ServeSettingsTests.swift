@@ -131,6 +131,38 @@ import Testing
         #expect(String(decoding: bytes[..<received], as: UTF8.self) == expected)
     }
 
+    /// A buffer that fills is written at once, not at the next interval, and by the log's own
+    /// thread: the thread that logged (an event loop) does not wait for the write.
+    @Test func aFullBufferIsWrittenAtOnceByTheLogsThread() throws {
+        var descriptors: [Int32] = [0, 0]
+        #expect(pipe(&descriptors) == 0)
+        defer { close(descriptors[0]); close(descriptors[1]) }
+        // The pipe holds one page: whoever writes 32 KiB to it waits until they are read.
+        let setPipeSize: Int32 = 1031  // Linux's F_SETPIPE_SZ, which Glibc's module leaves out
+        #expect(fcntl(descriptors[1], setPipeSize, 4096) >= 0)
+        let output = LogOutput(descriptor: descriptors[1], interval: 3600)
+        let line = Array(repeating: UInt8(ascii: "x"), count: 99) + [UInt8(ascii: "\n")]
+        output.append(line, now: false)
+        var poll = pollfd(fd: descriptors[0], events: Int16(POLLIN), revents: 0)
+        #expect(Glibc.poll(&poll, 1, 300) == 0, "one line waits for the interval")
+
+        let lines = LogOutput.flushSize / line.count + 1  // into the other thread's buffer: 32 KiB and more
+        let appended = DispatchSemaphore(value: 0)
+        Thread {
+            for _ in 0..<lines { output.append(line, now: false) }
+            appended.signal()
+        }.start()
+        #expect(appended.wait(timeout: .now() + 10) == .success, "the logging thread waited for the write")
+        var bytes = [UInt8](repeating: 0, count: (lines + 1) * line.count)
+        var received = 0
+        while received < bytes.count, Glibc.poll(&poll, 1, 10_000) == 1 {
+            let count = bytes.withUnsafeMutableBytes { read(descriptors[0], $0.baseAddress! + received, $0.count - received) }
+            guard count > 0 else { break }
+            received += count
+        }
+        #expect(bytes == Array([[UInt8]](repeating: line, count: lines + 1).joined()))
+    }
+
     /// The fast paths' access line is the line `logger.info` writes with the same metadata.
     @Test(arguments: LogFormat.allCases, [false, true])
     func accessLinesAreTheLoggersLines(format: LogFormat, handlerHasMetadata: Bool) {
