@@ -218,8 +218,19 @@ final class LogOutput: Sendable {
     }
     private let lineNumbers = Atomic<UInt64>(0)
     /// Held while writing, so batches reach the file in the order they were taken, while new
-    /// lines keep gathering in `pending` without waiting for the disk.
-    private let writing = Mutex(())
+    /// lines keep gathering in `pending` without waiting for the disk. It holds the buffers a
+    /// flush takes lines into, emptied after each write with their capacity kept: a buffer of
+    /// 32 KiB is a mapping of its own (see `MemoryTrimmer.limitArenas`), and making one per flush
+    /// cost page faults and an unmapping each time.
+    private let writing = Mutex(Taken())
+    private struct Taken {
+        /// Lines taken from the buffers, a buffer's at a time; the first `count` are in use.
+        var buffers: [Pending] = []
+        var count = 0
+        /// Several buffers' lines in order.
+        var order: [(number: UInt64, buffer: Int, bytes: Range<Int>)] = []
+        var batch: [UInt8] = []
+    }
 
     /// - Parameter interval: how long a line may wait to be written.
     init(descriptor: Int32, interval: TimeInterval = 0.25) {
@@ -258,47 +269,53 @@ final class LogOutput: Sendable {
 
     /// Writes every line gathered so far, in the order the lines arrived.
     func flush() {
-        writing.withLock { _ in
+        writing.withLock { taken in
             // Lines numbered up to here are all taken now; later ones wait for the next flush.
             let last = lineNumbers.load(ordering: .relaxed)
-            var taken: [Pending] = []
             pending.forEach { pending in
                 guard let first = pending.lines.first, first.number <= last else { return }
+                if taken.count == taken.buffers.count { taken.buffers.append(Pending()) }
+                defer { taken.count += 1 }
                 if let final = pending.lines.last, final.number <= last {
-                    // The usual case: every line here is taken, and the buffers change hands.
-                    var all = Pending()
-                    swap(&all, &pending)
-                    pending.bytes.reserveCapacity(all.bytes.count)
-                    pending.lines.reserveCapacity(all.lines.count)
-                    taken.append(all)
+                    // The usual case: every line here is taken, and an empty buffer takes their place.
+                    swap(&taken.buffers[taken.count], &pending)
                     return
                 }
                 let count = pending.lines.firstIndex { $0.number > last } ?? pending.lines.count
                 let end = pending.lines[count - 1].end
-                taken.append(Pending(bytes: Array(pending.bytes[..<end]), lines: Array(pending.lines[..<count])))
+                taken.buffers[taken.count].bytes.append(contentsOf: pending.bytes[..<end])
+                taken.buffers[taken.count].lines.append(contentsOf: pending.lines[..<count])
                 pending.bytes.removeFirst(end)
                 pending.lines.removeFirst(count)
                 for index in pending.lines.indices { pending.lines[index].end -= end }
             }
-            write(taken.count == 1 ? taken[0].bytes : Self.inOrder(taken))
+            if taken.count == 1 {
+                write(taken.buffers[0].bytes)
+            } else if taken.count > 1 {
+                Self.inOrder(&taken)
+                write(taken.batch)
+            }
+            for index in 0..<taken.count {
+                taken.buffers[index].bytes.removeAll(keepingCapacity: true)
+                taken.buffers[index].lines.removeAll(keepingCapacity: true)
+            }
+            taken.count = 0
         }
     }
 
-    /// The lines of several buffers as one, in the order of their numbers.
-    private static func inOrder(_ taken: [Pending]) -> [UInt8] {
-        var order: [(number: UInt64, buffer: Int, bytes: Range<Int>)] = []
-        for (buffer, pending) in taken.enumerated() {
+    /// Puts the lines of the buffers in use in `batch`, in the order of their numbers.
+    private static func inOrder(_ taken: inout Taken) {
+        taken.order.removeAll(keepingCapacity: true)
+        for (buffer, pending) in taken.buffers[..<taken.count].enumerated() {
             var start = 0
             for line in pending.lines {
-                order.append((line.number, buffer, start..<line.end))
+                taken.order.append((line.number, buffer, start..<line.end))
                 start = line.end
             }
         }
-        order.sort { $0.number < $1.number }
-        var batch: [UInt8] = []
-        batch.reserveCapacity(taken.reduce(0) { $0 + $1.bytes.count })
-        for line in order { batch.append(contentsOf: taken[line.buffer].bytes[line.bytes]) }
-        return batch
+        taken.order.sort { $0.number < $1.number }
+        taken.batch.removeAll(keepingCapacity: true)
+        for line in taken.order { taken.batch.append(contentsOf: taken.buffers[line.buffer].bytes[line.bytes]) }
     }
 
     private func write(_ batch: [UInt8]) {
