@@ -124,7 +124,11 @@ extension ArticleMeta {
     /// `Regex` ran over a whole post's HTML on every render and was 8 % of a cache miss (perf).
     /// As the pattern's greedy `[^>]*` does, the last `src="` of the tag wins.
     static func firstImageSource(in html: String) -> String? {
-        let bytes = Array(html.utf8)
+        // Read in place: the post's HTML is tens of kilobytes, copied on every render before.
+        html.utf8.withContiguousStorageIfAvailable(firstImageSource) ?? Array(html.utf8).withUnsafeBufferPointer(firstImageSource)
+    }
+
+    private static func firstImageSource(in bytes: UnsafeBufferPointer<UInt8>) -> String? {
         let opening = Array("<img ".utf8), attribute = Array("src=\"".utf8)
         func matches(_ literal: [UInt8], at index: Int) -> Bool {
             index + literal.count <= bytes.count && bytes[index..<index + literal.count].elementsEqual(literal)
