@@ -56,6 +56,11 @@ final class SQLiteBackend: SQLBackend {
     private static func configure(_ db: any SQLDatabase) async throws {
         try await db.raw("PRAGMA foreign_keys = ON").run()
         try await db.raw("PRAGMA busy_timeout = 5000").run()
+        // 512 KiB of pages a connection instead of SQLite's 2 MB: the kernel caches the file
+        // anyway, and five connections each filled their 2 MB when every page of a
+        // 10,000-post blog was rendered once. Measured there: 6 MB less resident (87 → 81 MB
+        // after 6,000 pages), and a page rendered in 9.3 ms of CPU against 9.1 ms (4 runs each).
+        try await db.raw("PRAGMA cache_size = -512").run()
     }
 
     func read<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {

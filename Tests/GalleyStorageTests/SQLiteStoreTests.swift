@@ -23,7 +23,7 @@ import Testing
         }
     }
 
-    @Test func databaseRunsInWALModeWithForeignKeysOn() async throws {
+    @Test func databaseRunsInWALModeWithForeignKeysOnAndSmallPageCaches() async throws {
         try await TemporaryFolder.with { folder in
             let path = folder.appendingPathComponent("galley.sqlite").path
             let store = try await SQLStore.openSQLite(path: path, logger: logger)
@@ -33,11 +33,13 @@ import Testing
             let mode = try await connection.sql().raw("PRAGMA journal_mode").first()
             #expect(try mode?.decode(column: "journal_mode", as: String.self) == "wal")
             try await connection.close()
-            // Foreign keys are a per-connection setting: every connection of the store has them on.
+            // Foreign keys and the page cache are per-connection settings: every connection of the store has them.
             let reopened = try await Self.open(path, logger)
             for connection in try #require(reopened.backend as? SQLiteBackend).connections {
                 let row = try await connection.sql().raw("PRAGMA foreign_keys").first()
                 #expect(try row?.decode(column: "foreign_keys", as: Int.self) == 1)
+                let cache = try await connection.sql().raw("PRAGMA cache_size").first()
+                #expect(try cache?.decode(column: "cache_size", as: Int.self) == -512)
             }
             try await reopened.close()
         }
