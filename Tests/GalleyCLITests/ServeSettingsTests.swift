@@ -2,6 +2,7 @@ import Foundation
 @testable import GalleyCLI
 import GalleyWeb
 import Logging
+import Synchronization
 import Testing
 
 @Suite struct ServeSettingsTests {
@@ -95,6 +96,55 @@ import Testing
 
     @Test func timestampsAreUTCToTheMillisecond() {
         #expect(LineLogHandler.timestamp().wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil)
+    }
+
+    /// Threads logging at once while flushes come from the log's thread, from full buffers and
+    /// from outside: every line is written once, whole, and each thread's lines in their order.
+    @Test func linesLoggedDuringFlushesAreWrittenOnceEach() throws {
+        var descriptors: [Int32] = [0, 0]
+        #expect(pipe(&descriptors) == 0)
+        defer { close(descriptors[0]) }
+        let output = LogOutput(descriptor: descriptors[1], interval: 0.001)
+        final class Received: Sendable { let bytes = Mutex<[UInt8]>([]) }
+        let received = Received(), readAll = DispatchSemaphore(value: 0)
+        let reader = descriptors[0]
+        Thread {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(reader, $0.baseAddress!, $0.count) }
+                guard count > 0 else { break }
+                received.bytes.withLock { $0 += chunk[..<count] }
+            }
+            readAll.signal()
+        }.start()
+        let threads = 4, lines = 5_000
+        let done = DispatchSemaphore(value: 0)
+        for thread in 0..<threads {
+            Thread {
+                for number in 0..<lines {
+                    output.append(Array("thread \(thread) line \(number) \(String(repeating: "x", count: number % 97))\n".utf8), now: false)
+                    if number % 500 == 0 { output.flush() }
+                }
+                done.signal()
+            }.start()
+        }
+        for _ in 0..<threads { done.wait() }
+        output.flush()
+        close(descriptors[1])
+        #expect(readAll.wait(timeout: .now() + 30) == .success)
+        let text = received.bytes.withLock { String(decoding: $0, as: UTF8.self) }
+        var next = [Int](repeating: 0, count: threads)
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count >= 4, let thread = Int(parts[1]), let number = Int(parts[3]), next.indices.contains(thread) else {
+                Issue.record("not a whole line: \(line)")
+                return
+            }
+            #expect(number == next[thread], "thread \(thread)'s lines out of order or repeated")
+            #expect(parts.count == (number % 97 == 0 ? 4 : 5))
+            next[thread] = number + 1
+        }
+        #expect(next == [Int](repeating: lines, count: threads))
     }
 
     /// Lines logged one after another from different threads (so, most likely, into different
