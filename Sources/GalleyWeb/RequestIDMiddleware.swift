@@ -29,9 +29,10 @@ struct RequestIDMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         var response = try await next(request, context)
         response.headers[Self.header] = id
+        let duration = ContinuousClock.now - start
         // The logger carries the request id already.
-        Self.logAccess(context.logger, AccessEntry(method: request.method, path: request.uri.path, status: response.status, client: context.clientAddress, requestID: nil, since: start))
-        metrics.record(route: context.endpointPath ?? "unmatched", method: request.method, status: response.status, duration: .now - start)
+        Self.logAccess(context.logger, AccessEntry(method: request.method, path: request.uri.path, status: response.status, client: context.clientAddress, requestID: nil, duration: duration))
+        metrics.record(route: context.endpointPath ?? "unmatched", method: request.method, status: response.status, duration: duration)
         return response
     }
 
@@ -104,10 +105,10 @@ public struct AccessEntry: Sendable {
         (self.method, self.path, self.status, self.client, self.requestID, self.microseconds) = (method, path, status, client, requestID, microseconds)
     }
 
-    init(method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, client: String?, requestID: String?, since start: ContinuousClock.Instant) {
+    init(method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, client: String?, requestID: String?, duration: Duration) {
         self.init(
             method: method.rawValue, path: path, status: status.code, client: client ?? "-", requestID: requestID,
-            microseconds: Int((ContinuousClock.now - start) / .microseconds(1))
+            microseconds: Int(duration / .microseconds(1))
         )
     }
 

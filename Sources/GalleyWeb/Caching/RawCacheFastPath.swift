@@ -204,11 +204,13 @@ final class FastAnswers: Sendable {
         _ stored: StoredResponse, method: HTTPRequest.Method, path: String, status: HTTPResponse.Status, requestID: String,
         connection: inout ConnectionMemo, channel: any Channel, forwardedFor: [String], since start: ContinuousClock.Instant
     ) {
-        metrics.record(route: stored.route, method: method, status: status, duration: .now - start, last: &connection.series)
+        // One reading of the clock for the latency and the log line.
+        let duration = ContinuousClock.now - start
+        metrics.record(route: stored.route, method: method, status: status, duration: duration, last: &connection.series)
         guard let logAccess else { return }
         if connection.peer == nil { connection.peer = .some(channel.remoteAddress?.ipAddress) }
         let client = proxies.client(peer: connection.peer ?? nil, forwardedFor: forwardedFor)
-        logAccess(AccessEntry(method: method, path: path, status: status, client: client, requestID: requestID, since: start))
+        logAccess(AccessEntry(method: method, path: path, status: status, client: client, requestID: requestID, duration: duration))
     }
 }
 
