@@ -177,3 +177,65 @@ struct Layout {
     let body: String
     let year: String
 }
+
+extension PageHead: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": self.title
+        case "description": self.description
+        case "canonicalPath": self.canonicalPath
+        case "noIndex": self.noIndex
+        case "feeds": self.feeds
+        case "article": self.article
+        case "searchQuery": self.searchQuery
+        default: noField(name)
+        }
+    }
+}
+
+extension Layout: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "pageTitle": self.pageTitle
+        case "socialTitle": self.socialTitle
+        case "description": self.description
+        case "canonicalURL": self.canonicalURL
+        case "noIndex": self.noIndex
+        case "siteTitle": self.siteTitle
+        case "stylesheet": self.stylesheet
+        case "favicon": self.favicon
+        case "feeds": self.feeds
+        case "ogType": self.ogType
+        case "article": self.article
+        case "twitterCard": self.twitterCard
+        case "searchQuery": self.searchQuery
+        case "body": self.body
+        case "year": self.year
+        default: noField(name)
+        }
+    }
+}
+
+extension FeedLink: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": self.title
+        case "type": self.type
+        case "href": self.href
+        default: noField(name)
+        }
+    }
+}
+
+extension ArticleMeta: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "publishedTime": self.publishedTime
+        case "modifiedTime": self.modifiedTime
+        case "tags": self.tags
+        case "image": self.image
+        case "jsonLD": self.jsonLD
+        default: noField(name)
+        }
+    }
+}

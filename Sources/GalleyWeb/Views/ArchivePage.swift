@@ -1,5 +1,6 @@
 import Foundation
 import GalleyCore
+import Mustache
 
 /// `/archive`: every public post, grouped by year.
 struct ArchivePage: PageView {
@@ -59,5 +60,38 @@ extension Array {
             }
         }
         return runs
+    }
+}
+
+extension ArchivePage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "head": self.head
+        case "years": self.years
+        case "isEmpty": self.isEmpty
+        case "total": self.total
+        default: noField(name)
+        }
+    }
+}
+
+extension ArchivePage.Year: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "year": self.year
+        case "count": self.count
+        case "months": self.months
+        default: noField(name)
+        }
+    }
+}
+
+extension ArchivePage.Month: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "month": self.month
+        case "posts": self.posts
+        default: noField(name)
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Mustache
+
 /// Any error, in the site's theme, with the request id a reader can quote.
 struct ErrorPage: PageView {
     static let template = "error"
@@ -24,4 +26,17 @@ struct ErrorPage: PageView {
 extension String {
     /// An error message (`a post needs a title`) as a sentence on a page: capitalized.
     var asSentence: String { prefix(1).uppercased() + dropFirst() }
+}
+
+extension ErrorPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "head": self.head
+        case "status": self.status
+        case "heading": self.heading
+        case "message": self.message
+        case "requestID": self.requestID
+        default: noField(name)
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import GalleyCore
+import Mustache
 
 /// `/`: the newest posts, ten to a page.
 struct IndexPage: PageView {
@@ -22,5 +23,19 @@ struct IndexPage: PageView {
         posts = page.items.map(PostListItem.init)
         isEmpty = page.items.isEmpty
         pagination = Pagination(page, path: SitePath.home)
+    }
+}
+
+extension IndexPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "head": self.head
+        case "heading": self.heading
+        case "intro": self.intro
+        case "posts": self.posts
+        case "isEmpty": self.isEmpty
+        case "pagination": self.pagination
+        default: noField(name)
+        }
     }
 }

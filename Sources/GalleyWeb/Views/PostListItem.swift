@@ -1,4 +1,5 @@
 import GalleyCore
+import Mustache
 
 /// A post as lists show it (index, tag pages, archive).
 struct PostListItem: Sendable {
@@ -52,5 +53,43 @@ struct Pagination: Sendable {
     /// `path` for page 1, else `path?page=N` (or `&page=N` after an existing query).
     static func url(_ path: String, page: Int) -> String {
         page == 1 ? path : "\(path)\(path.contains("?") ? "&" : "?")page=\(page)"
+    }
+}
+
+extension PostListItem: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": self.title
+        case "url": self.url
+        case "summary": self.summary
+        case "date": self.date
+        case "isoDate": self.isoDate
+        case "readingTime": self.readingTime
+        case "tags": self.tags
+        case "hasTags": self.hasTags
+        default: noField(name)
+        }
+    }
+}
+
+extension PostListItem.TagLink: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "url": self.url
+        default: noField(name)
+        }
+    }
+}
+
+extension Pagination: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "newerURL": self.newerURL
+        case "olderURL": self.olderURL
+        case "label": self.label
+        case "isNeeded": self.isNeeded
+        default: noField(name)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GalleyCore
+import Mustache
 
 /// `/posts/:slug`: one post, with its outline when it has three headings or more.
 struct PostPage: PageView {
@@ -150,5 +151,41 @@ extension ArticleMeta {
             }
         }
         return nil
+    }
+}
+
+extension PostPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "head": self.head
+        case "title": self.title
+        case "date": self.date
+        case "isoDate": self.isoDate
+        case "updated": self.updated
+        case "isoUpdated": self.isoUpdated
+        case "readingTime": self.readingTime
+        case "tags": self.tags
+        case "hasTags": self.hasTags
+        case "outline": self.outline
+        case "hasOutline": self.hasOutline
+        case "html": self.html
+        case "newer": self.newer
+        case "older": self.older
+        case "hasNeighbours": self.hasNeighbours
+        case "related": self.related
+        case "hasRelated": self.hasRelated
+        default: noField(name)
+        }
+    }
+}
+
+extension PostPage.OutlineEntry: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": self.title
+        case "url": self.url
+        case "depth": self.depth
+        default: noField(name)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import GalleyCore
 import GalleyMarkdown
+import Mustache
 
 /// `/search?q=`: results with the matched words marked, or just the form.
 struct SearchPage: PageView {
@@ -53,5 +54,33 @@ struct SearchPage: PageView {
         HTML.escape(snippet)
             .replacing(String(SearchHit.markStart), with: "<mark>")
             .replacing(String(SearchHit.markEnd), with: "</mark>")
+    }
+}
+
+extension SearchPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "head": self.head
+        case "query": self.query
+        case "hasQuery": self.hasQuery
+        case "resultSummary": self.resultSummary
+        case "results": self.results
+        case "hasResults": self.hasResults
+        case "pagination": self.pagination
+        default: noField(name)
+        }
+    }
+}
+
+extension SearchPage.Result: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": self.title
+        case "url": self.url
+        case "date": self.date
+        case "isoDate": self.isoDate
+        case "snippet": self.snippet
+        default: noField(name)
+        }
     }
 }

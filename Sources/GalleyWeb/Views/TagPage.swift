@@ -1,4 +1,5 @@
 import GalleyCore
+import Mustache
 
 /// `/tags/:tag`: the public posts with one tag.
 struct TagPage: PageView {
@@ -24,5 +25,19 @@ struct TagPage: PageView {
         count = page.total == 1 ? "1 post" : "\(page.total) posts"
         posts = page.items.map(PostListItem.init)
         pagination = Pagination(page, path: path)
+    }
+}
+
+extension TagPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "head": self.head
+        case "name": self.name
+        case "count": self.count
+        case "posts": self.posts
+        case "pagination": self.pagination
+        case "feedURL": self.feedURL
+        default: noField(name)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import GalleyCore
+import Mustache
 
 /// `/tags`: every tag with the number of its posts.
 struct TagsPage: PageView {
@@ -20,5 +21,28 @@ struct TagsPage: PageView {
         summary = tags.count == 1 ? "1 tag" : "\(tags.count) tags"
         self.tags = tags.map { Item(name: $0.tag.name, url: SitePath.tag($0.tag.slug), count: String($0.count)) }
         isEmpty = tags.isEmpty
+    }
+}
+
+extension TagsPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "head": self.head
+        case "summary": self.summary
+        case "tags": self.tags
+        case "isEmpty": self.isEmpty
+        default: noField(name)
+        }
+    }
+}
+
+extension TagsPage.Item: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "url": self.url
+        case "count": self.count
+        default: noField(name)
+        }
     }
 }
