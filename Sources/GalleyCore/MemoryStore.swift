@@ -62,8 +62,8 @@ public actor MemoryStore: Store {
         return Page(items: Array(items), request: request, total: matching.count)
     }
 
-    public func publishedArchive(at now: Date) -> [PostSummary] {
-        publicPosts(at: now).map(\.summaryView)
+    public func publishedArchive(at now: Date) -> [ArchiveEntry] {
+        publicPosts(at: now).map { ArchiveEntry(slug: $0.slug, title: $0.title, publishedAt: $0.publishedAt, updatedAt: $0.updatedAt) }
     }
 
     public func publishedPost(slug: Slug, at now: Date) -> Post? {

@@ -92,6 +92,22 @@ public struct PostSummary: Sendable, Equatable, Codable {
     }
 }
 
+/// A public post as the archive and the sitemap list it, every post at once: only what they show,
+/// so that listing 10,000 posts reads no excerpts and no tags.
+public struct ArchiveEntry: Sendable, Equatable {
+    public var slug: Slug
+    public var title: String
+    public var publishedAt: Date
+    public var updatedAt: Date
+
+    public init(slug: Slug, title: String, publishedAt: Date, updatedAt: Date) {
+        self.slug = slug
+        self.title = title
+        self.publishedAt = publishedAt
+        self.updatedAt = updatedAt
+    }
+}
+
 /// Reading time at 230 words a minute, never less than a minute.
 public enum ReadingTime {
     public static let wordsPerMinute = 230

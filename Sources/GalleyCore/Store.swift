@@ -32,7 +32,7 @@ public protocol PostStore: Sendable {
     func publishedPosts(_ request: PageRequest, tagged tag: Slug?, at now: Date) async throws -> Page<PostSummary>
 
     /// Every public post, newest first.
-    func publishedArchive(at now: Date) async throws -> [PostSummary]
+    func publishedArchive(at now: Date) async throws -> [ArchiveEntry]
 
     /// The post at `slug` if it is public at `now`.
     func publishedPost(slug: Slug, at now: Date) async throws -> Post?

@@ -137,13 +137,18 @@ public final class SQLStore: Store {
         }
     }
 
-    public func publishedArchive(at now: Date) async throws -> [PostSummary] {
-        try await read { db in
-            let rows = try await db.raw("""
-                SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(PostRows.publicFilter(at: now, tagged: nil))
+    public func publishedArchive(at now: Date) async throws -> [ArchiveEntry] {
+        let rows = try await read { db in
+            try await db.raw("""
+                SELECT slug, title, published_at, updated_at FROM posts WHERE \(PostRows.publicFilter(at: now, tagged: nil))
                 ORDER BY published_at DESC, id DESC
                 """).all()
-            return try await PostRows.summaries(rows, in: db)
+        }
+        return try rows.map { row in
+            ArchiveEntry(
+                slug: try Slug(try row.decode(column: "slug", as: String.self)), title: try row.decode(column: "title", as: String.self),
+                publishedAt: try row.date("published_at"), updatedAt: try row.date("updated_at")
+            )
         }
     }
 

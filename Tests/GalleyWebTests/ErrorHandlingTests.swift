@@ -136,7 +136,7 @@ struct BrokenStore: PublicOnlyStore {
 
     func savePost(_ draft: PostDraft, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult { throw DatabaseGone() }
     func publishedPosts(_ request: PageRequest, tagged tag: Slug?, at now: Date) async throws -> Page<PostSummary> { throw DatabaseGone() }
-    func publishedArchive(at now: Date) async throws -> [PostSummary] { throw DatabaseGone() }
+    func publishedArchive(at now: Date) async throws -> [ArchiveEntry] { throw DatabaseGone() }
     func publishedPost(slug: Slug, at now: Date) async throws -> Post? { throw DatabaseGone() }
     func post(slug: Slug) async throws -> Post? { throw DatabaseGone() }
     func revisions(ofPost id: Int64) async throws -> [Revision] { throw DatabaseGone() }

@@ -333,7 +333,7 @@ final class CountingStore: PublicOnlyStore {
     func publishedPosts(_ request: PageRequest, tagged tag: Slug?, at now: Date) async throws -> Page<PostSummary> {
         await counted { await inner.publishedPosts(request, tagged: tag, at: now) }
     }
-    func publishedArchive(at now: Date) async throws -> [PostSummary] { await counted { await inner.publishedArchive(at: now) } }
+    func publishedArchive(at now: Date) async throws -> [ArchiveEntry] { await counted { await inner.publishedArchive(at: now) } }
     func publishedPost(slug: Slug, at now: Date) async throws -> Post? { await counted { await inner.publishedPost(slug: slug, at: now) } }
     func post(slug: Slug) async throws -> Post? { await counted { await inner.post(slug: slug) } }
     func revisions(ofPost id: Int64) async throws -> [Revision] { await counted { await inner.revisions(ofPost: id) } }

@@ -45,7 +45,7 @@ import Testing
         }
         // Every model type was reached, with its optional fields both empty and not.
         #expect(seen.isSuperset(of: [
-            "PageHead", "FeedLink", "ArticleMeta", "PostListItem", "TagLink", "Pagination", "Item", "Year", "Month",
+            "PageHead", "FeedLink", "ArticleMeta", "PostListItem", "TagLink", "Pagination", "Item", "Year", "Month", "Entry",
             "OutlineEntry", "Result",
         ]), "\(seen)")
     }

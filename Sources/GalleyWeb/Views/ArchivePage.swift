@@ -14,7 +14,21 @@ struct ArchivePage: PageView {
 
     struct Month: Sendable {
         let month: String
-        let posts: [PostListItem]
+        let posts: [Entry]
+    }
+
+    struct Entry: Sendable {
+        let title: String
+        let url: String
+        let date: String
+        let isoDate: String
+
+        init(_ post: ArchiveEntry) {
+            title = post.title
+            url = SitePath.post(post.slug)
+            date = Formats.displayDate(post.publishedAt)
+            isoDate = Formats.isoDate(post.publishedAt)
+        }
     }
 
     let head: PageHead
@@ -22,7 +36,7 @@ struct ArchivePage: PageView {
     let isEmpty: Bool
     let total: String
 
-    init(_ posts: [PostSummary]) {
+    init(_ posts: [ArchiveEntry]) {
         head = PageHead(title: "Archive", description: "Every post, newest first.", canonicalPath: SitePath.archive)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
@@ -33,7 +47,7 @@ struct ArchivePage: PageView {
         for yearRun in posts.chunked(by: { calendar.component(.year, from: $0.publishedAt) }) {
             let months = yearRun.chunked(by: { calendar.component(.month, from: $0.publishedAt) }).map { monthRun in
                 let month = calendar.component(.month, from: monthRun[0].publishedAt)
-                return Month(month: monthNames.indices.contains(month - 1) ? monthNames[month - 1] : String(month), posts: monthRun.map(PostListItem.init))
+                return Month(month: monthNames.indices.contains(month - 1) ? monthNames[month - 1] : String(month), posts: monthRun.map(Entry.init))
             }
             years.append(Year(
                 year: String(calendar.component(.year, from: yearRun[0].publishedAt)),
@@ -81,6 +95,18 @@ extension ArchivePage.Year: MustacheParent {
         case "year": self.year
         case "count": self.count
         case "months": self.months
+        default: noField(name)
+        }
+    }
+}
+
+extension ArchivePage.Entry: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": self.title
+        case "url": self.url
+        case "date": self.date
+        case "isoDate": self.isoDate
         default: noField(name)
         }
     }
