@@ -16,7 +16,7 @@ public final class SiteMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let cache: ResponseCache?
     private let requests = Mutex<[RequestKey: RequestSeries]>([:])
-    private let cacheCounters: (hits: Counter, misses: Counter, evictions: Counter)
+    private let cacheCounters: (hits: Counter, misses: Counter, waits: Counter, evictions: Counter)
     private let cacheGauges: (entries: Gauge, bytes: Gauge, budget: Gauge)
     private let lastCacheStatistics = Mutex(ResponseCache.Statistics())
     /// Answers waiting to be counted and their latencies to go into their histograms, gathered
@@ -48,6 +48,7 @@ public final class SiteMetrics: Sendable {
         cacheCounters = (
             registry.makeCounter(descriptor: .galley("cache_hits", unit: "total", help: "Pages answered from the response cache.")),
             registry.makeCounter(descriptor: .galley("cache_misses", unit: "total", help: "Cacheable pages that had to be rendered.")),
+            registry.makeCounter(descriptor: .galley("cache_waits", unit: "total", help: "Requests that waited for another request's render of the same page.")),
             registry.makeCounter(descriptor: .galley("cache_evictions", unit: "total", help: "Pages dropped to stay within the budget."))
         )
         cacheGauges = (
@@ -144,6 +145,7 @@ public final class SiteMetrics: Sendable {
             }
             cacheCounters.hits.increment(by: Int64(now.hits - before.hits))
             cacheCounters.misses.increment(by: Int64(now.misses - before.misses))
+            cacheCounters.waits.increment(by: Int64(now.waits - before.waits))
             cacheCounters.evictions.increment(by: Int64(now.evictions - before.evictions))
             cacheGauges.entries.set(to: Double(now.entries))
             cacheGauges.bytes.set(to: Double(now.bytes))

@@ -33,6 +33,7 @@ import Testing
             #expect(text.contains(#"galley_http_request_duration_seconds_bucket{route="/posts/{slug}",method="GET",status="200",le="+Inf"} 2"#))
             #expect(text.contains("galley_cache_hits_total 1"))
             #expect(text.contains("galley_cache_misses_total 2"))
+            #expect(text.contains("galley_cache_waits_total 0"))
             #expect(text.contains("galley_cache_entries 1.0"))
             #expect(text.contains("galley_build_info{version=\"\(SiteMetrics.version)\""))
         }

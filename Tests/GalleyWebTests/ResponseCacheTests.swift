@@ -261,7 +261,89 @@ final class MovableClock: Sendable {
         #expect(cache.lookup("/", in: SiteState(revision: 1, nextPublication: Date())) == nil)
         #expect(cache.lookup("/", in: generation) != nil)
         #expect(cache.statistics.hits == 1)
-        #expect(cache.statistics.misses == 2)
+    }
+
+    @Test func aPageMissingFromAGenerationIsRenderedOnceAndTheOthersWaitForIt() async throws {
+        let cache = ResponseCache(budget: 1 << 20)
+        guard case .render(let render) = cache.lookupOrRender("/p", in: generation) else {
+            Issue.record("the first request renders")
+            return
+        }
+        var waiting: [ResponseCache.Render] = []
+        for _ in 0..<5 {
+            guard case .wait(let other) = cache.lookupOrRender("/p", in: generation) else {
+                Issue.record("later requests wait")
+                return
+            }
+            waiting.append(other)
+        }
+        #expect(waiting.allSatisfy { $0 === render })
+        // Another generation's request does not take the older render's page.
+        guard case .render(let newer) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextPublication: nil)) else {
+            Issue.record("a request of another generation renders its own")
+            return
+        }
+        let page = Self.response(bytes: 100)
+        let answers = await withTaskGroup(of: Int?.self) { group in
+            for other in waiting { group.addTask { await other.wait()?.identity.readableBytes } }
+            cache.finish(render, for: "/p", with: page)
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers == Array(repeating: 100, count: 5))
+        #expect(await render.wait() === page, "a wait after the render ended answers at once")
+        #expect(cache.lookup("/p", in: generation) === page)
+        // The older render ending left the newer one in place: its generation's requests still wait.
+        guard case .wait(let same) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextPublication: nil)) else {
+            Issue.record("the newer render is still the one to wait for")
+            return
+        }
+        #expect(same === newer)
+        cache.finish(newer, for: "/p", with: nil)
+        #expect(await same.wait() == nil, "a render that made no page hands the waiting requests nothing")
+        guard case .render = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextPublication: nil)) else {
+            Issue.record("after a render without a page, the next request renders again")
+            return
+        }
+        #expect(cache.statistics.misses == 3)
+        #expect(cache.statistics.waits == 6)
+    }
+
+    /// After a write, the requests for one page that arrive while it is being rendered get that
+    /// render, not one each.
+    @Test func concurrentRequestsForAMissingPageShareOneRender() async throws {
+        let blog = ResponseCacheTests.Fixture()
+        try await blog.publish("first")
+        let cache = ResponseCache(budget: WebConfiguration.defaultCacheBudget)
+        let router = try await buildRouter(
+            site: blog.site, store: blog.store, cache: cache, watcher: SiteWatcher(store: blog.store, clock: blog.site.clock),
+            proxies: .none, metrics: SiteMetrics(cache: cache, databaseConnections: { [:] }), metricsAccess: .loopback,
+            uploadLimit: WebConfiguration.defaultUploadLimit
+        )
+        try await Application(router: router).test(.router) { client in
+            blog.store.postGate.close()
+            let requests = 8
+            let answers = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?, Int).self) { group in
+                for _ in 0..<requests {
+                    group.addTask {
+                        let answer = try await client.get("/posts/first")
+                        return (answer.status, answer.headers[.eTag], answer.body.utf8.count)
+                    }
+                }
+                // Open the store once every request but the one rendering waits for that render.
+                let deadline = ContinuousClock.now + .seconds(10)
+                while cache.statistics.waits < requests - 1, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                #expect(cache.statistics.waits == requests - 1)
+                blog.store.postGate.open()
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(blog.store.postReads == 1, "the post was read once for \(requests) requests")
+            #expect(cache.statistics.misses == 1)
+            #expect(Set(answers.map(\.0)) == [.ok])
+            #expect(Set(answers.map(\.1)).count == 1, "one page, one ETag")
+            #expect(Set(answers.map(\.2)).count == 1)
+        }
     }
 
     @Test func anEntryBiggerThanTheBudgetIsNotKept() {
@@ -313,12 +395,17 @@ final class CountingStore: PublicOnlyStore {
     let inner = MemoryStore()
     private let count = Atomic<Int>(0)
     private let stateReads = Atomic<Int>(0)
+    private let postCount = Atomic<Int>(0)
+    /// Holds reads of a post while closed.
+    let postGate = Gate()
 
     /// Every read, the site state's included.
     var reads: Int { count.load(ordering: .relaxed) }
     /// Reads of pages' content: what a cache hit must not make. A live server's watcher also
     /// reads the site state once a second in the background, whatever the requests.
     var pageReads: Int { reads - stateReads.load(ordering: .relaxed) }
+    /// Reads of a post by its slug.
+    var postReads: Int { postCount.load(ordering: .relaxed) }
     var localChanges: LocalChanges { inner.localChanges }
     var connectionCounts: [String: Int] { [:] }
 
@@ -334,7 +421,11 @@ final class CountingStore: PublicOnlyStore {
         await counted { await inner.publishedPosts(request, tagged: tag, at: now) }
     }
     func publishedArchive(at now: Date) async throws -> [ArchiveEntry] { await counted { await inner.publishedArchive(at: now) } }
-    func publishedPost(slug: Slug, at now: Date) async throws -> Post? { await counted { await inner.publishedPost(slug: slug, at: now) } }
+    func publishedPost(slug: Slug, at now: Date) async throws -> Post? {
+        postCount.add(1, ordering: .relaxed)
+        await postGate.pass()
+        return await counted { await inner.publishedPost(slug: slug, at: now) }
+    }
     func post(slug: Slug) async throws -> Post? { await counted { await inner.post(slug: slug) } }
     func revisions(ofPost id: Int64) async throws -> [Revision] { await counted { await inner.revisions(ofPost: id) } }
     func siteState(at now: Date) async throws -> SiteState {
@@ -355,5 +446,33 @@ final class CountingStore: PublicOnlyStore {
     }
     func latestPosts(limit: Int, tagged tag: Slug?, at now: Date) async throws -> [Post] {
         await counted { await inner.latestPosts(limit: limit, tagged: tag, at: now) }
+    }
+}
+
+/// Holds whoever passes while it is closed, until it opens.
+final class Gate: Sendable {
+    private let state = Mutex<(isOpen: Bool, waiting: [CheckedContinuation<Void, Never>])>((true, []))
+
+    func close() {
+        state.withLock { $0.isOpen = false }
+    }
+
+    func open() {
+        let waiting = state.withLock { state in
+            state.isOpen = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    func pass() async {
+        await withCheckedContinuation { continuation in
+            let isOpen = state.withLock { state in
+                if !state.isOpen { state.waiting.append(continuation) }
+                return state.isOpen
+            }
+            if isOpen { continuation.resume() }
+        }
     }
 }

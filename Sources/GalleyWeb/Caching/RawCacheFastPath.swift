@@ -195,7 +195,7 @@ final class FastAnswers: Sendable {
     /// reading the database and the page is cached in it.
     func lookup(target: String) -> StoredResponse? {
         guard let generation = watcher.currentIfKnown() else { return nil }
-        return cache.lookup(ResponseCacheMiddleware.key(target: target), in: generation, countingMisses: false)
+        return cache.lookup(ResponseCacheMiddleware.key(target: target), in: generation)
     }
 
     /// Counts the answer and logs its line; `connection` is what the connection's fast path

@@ -7,53 +7,124 @@ import Synchronization
 /// generation misses, so one write makes every older page unreachable at once, with no timer and
 /// no sweep. Unreachable entries are the least recently used ones and go first when space is
 /// needed.
+///
+/// A page missing from a generation is rendered once, however many requests ask for it at the
+/// same moment: the first renders it (``Lookup/render(_:)``) and the others wait for it
+/// (``Lookup/wait(_:)``). After a write, a popular page was otherwise rendered by every
+/// connection that asked before the first render was kept: with wrk's 64 connections on one post
+/// and a write every second, 64 renders a write and p99 244 ms instead of 4 ms.
 final class ResponseCache: Sendable {
     struct Statistics: Sendable, Equatable {
         var hits = 0
+        /// Pages rendered because they were not kept.
         var misses = 0
+        /// Requests that waited for another request's render of the same page.
+        var waits = 0
         var evictions = 0
         var entries = 0
         var bytes = 0
     }
 
+    /// What a request finds for its page.
+    enum Lookup {
+        case hit(StoredResponse)
+        /// Nobody is rendering the page: this request does, then calls ``finish(_:for:with:)``.
+        case render(Render)
+        /// Another request is rendering the page in this generation: ``Render/wait()`` for it.
+        case wait(Render)
+    }
+
+    private struct State {
+        var lru = LRU()
+        var renders: [String: Render] = [:]
+    }
+
     let budget: Int
-    private let state: Mutex<LRU>
+    private let state = Mutex(State())
 
     /// - Parameter budget: bytes of bodies and headers to keep at most; 0 turns the cache off.
     init(budget: Int) {
         self.budget = budget
-        state = Mutex(LRU())
     }
 
-    /// The entry for `key` if it was stored in `generation`. A caller that will ask again on a miss
-    /// (the fast path, before the middleware) passes `countingMisses: false`, so each request
-    /// counts once.
-    func lookup(_ key: String, in generation: SiteGeneration, countingMisses: Bool = true) -> StoredResponse? {
-        state.withLock { lru in
-            guard let index = lru.index[key], lru.nodes[index].generation == generation else {
-                if countingMisses { lru.statistics.misses += 1 }
-                return nil
+    /// The entry for `key` if it was stored in `generation`. Misses are not counted here but where
+    /// pages are rendered (the fast path looks first, then the middleware with ``lookupOrRender(_:in:)``).
+    func lookup(_ key: String, in generation: SiteGeneration) -> StoredResponse? {
+        state.withLock { $0.lru.hit(key, in: generation) }
+    }
+
+    /// The entry for `key` in `generation`, or else whether to render it or wait for its render.
+    func lookupOrRender(_ key: String, in generation: SiteGeneration) -> Lookup {
+        state.withLock { state in
+            if let response = state.lru.hit(key, in: generation) { return .hit(response) }
+            if let render = state.renders[key], render.generation == generation {
+                state.lru.statistics.waits += 1
+                return .wait(render)
             }
-            lru.statistics.hits += 1
-            lru.moveToFront(index)
-            return lru.nodes[index].response
+            // A render of an older generation may still run; its page is not for this request.
+            let render = Render(generation: generation)
+            state.renders[key] = render
+            state.lru.statistics.misses += 1
+            return .render(render)
         }
+    }
+
+    /// Ends `render`: keeps `response` (`nil` when the render failed or made no page to keep) and
+    /// hands it to the requests waiting, who render on their own when it is `nil`.
+    func finish(_ render: Render, for key: String, with response: StoredResponse?) {
+        state.withLock { state in
+            if let response { state.lru.store(response, for: key, in: render.generation, budget: budget) }
+            if state.renders[key] === render { state.renders[key] = nil }
+        }
+        render.finish(response)
     }
 
     func store(_ response: StoredResponse, for key: String, in generation: SiteGeneration) {
-        let cost = response.cost + key.utf8.count
-        guard cost <= budget else { return }
-        state.withLock { lru in
-            lru.remove(key)
-            while lru.statistics.bytes + cost > budget, lru.removeLeastRecent() {
-                lru.statistics.evictions += 1
-            }
-            lru.insert(LRU.Node(key: key, generation: generation, response: response, cost: cost))
-        }
+        state.withLock { $0.lru.store(response, for: key, in: generation, budget: budget) }
     }
 
     var statistics: Statistics {
-        state.withLock { $0.statistics }
+        state.withLock { $0.lru.statistics }
+    }
+
+    /// One page being rendered in one generation, and the requests waiting for it.
+    final class Render: Sendable {
+        let generation: SiteGeneration
+        private let outcome = Mutex(Outcome.pending([]))
+
+        private enum Outcome {
+            case pending([CheckedContinuation<StoredResponse?, Never>])
+            case finished(StoredResponse?)
+        }
+
+        fileprivate init(generation: SiteGeneration) {
+            self.generation = generation
+        }
+
+        /// The rendered page once it is there; `nil` if the render made none to keep.
+        func wait() async -> StoredResponse? {
+            await withCheckedContinuation { continuation in
+                let finished: StoredResponse?? = outcome.withLock { outcome in
+                    switch outcome {
+                    case .pending(let waiting):
+                        outcome = .pending(waiting + [continuation])
+                        return .none
+                    case .finished(let response):
+                        return .some(response)
+                    }
+                }
+                if let finished { continuation.resume(returning: finished) }
+            }
+        }
+
+        fileprivate func finish(_ response: StoredResponse?) {
+            let waiting = outcome.withLock { outcome in
+                guard case .pending(let waiting) = outcome else { return [CheckedContinuation<StoredResponse?, Never>]() }
+                outcome = .finished(response)
+                return waiting
+            }
+            for continuation in waiting { continuation.resume(returning: response) }
+        }
     }
 }
 
@@ -75,6 +146,26 @@ private struct LRU {
     var head = -1
     var tail = -1
     var statistics = ResponseCache.Statistics()
+
+    /// The entry for `key` if it was stored in `generation`, now the most recently used.
+    mutating func hit(_ key: String, in generation: SiteGeneration) -> StoredResponse? {
+        guard let slot = index[key], nodes[slot].generation == generation else { return nil }
+        statistics.hits += 1
+        moveToFront(slot)
+        return nodes[slot].response
+    }
+
+    /// Keeps `response`, dropping the least recently used entries to stay within `budget`; one
+    /// bigger than the whole budget is not kept.
+    mutating func store(_ response: StoredResponse, for key: String, in generation: SiteGeneration, budget: Int) {
+        let cost = response.cost + key.utf8.count
+        guard cost <= budget else { return }
+        remove(key)
+        while statistics.bytes + cost > budget, removeLeastRecent() {
+            statistics.evictions += 1
+        }
+        insert(Node(key: key, generation: generation, response: response, cost: cost))
+    }
 
     mutating func insert(_ node: Node) {
         let slot: Int

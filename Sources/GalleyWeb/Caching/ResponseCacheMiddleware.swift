@@ -4,7 +4,7 @@ import Hummingbird
 
 /// Serves public pages from the ``ResponseCache`` and fills it: on a hit nothing but a dictionary
 /// lookup runs (no database, no template); on a miss the page is rendered, compressed once and
-/// kept. Every answer carries a strong `ETag`, `Vary: Accept-Encoding` and a `Cache-Control`
+/// kept, and requests for the same page meanwhile wait for that render. Every answer carries a strong `ETag`, `Vary: Accept-Encoding` and a `Cache-Control`
 /// that lets browsers and CDNs keep the page and revalidate it with a cheap 304.
 ///
 /// Only successful answers are kept. Apply it to the routes whose answers depend on nothing but
@@ -22,19 +22,40 @@ struct ResponseCacheMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let key = Self.key(target: request.head.path ?? request.uri.path)
-        let generation = await watcher.current()
-        if let generation, let stored = cache.lookup(key, in: generation) {
-            return stored.response(to: request)
+        // Without a generation (the database is down) nothing is served from or kept in the cache.
+        guard let generation = await watcher.current() else {
+            return try await Self.render(request, context: context, next: next).answer
         }
+        switch cache.lookupOrRender(key, in: generation) {
+        case .hit(let stored):
+            return stored.response(to: request)
+        case .wait(let render):
+            if let stored = await render.wait() { return stored.response(to: request) }
+            // That render failed or made no page to keep: this request tries on its own.
+            let (answer, kept) = try await Self.render(request, context: context, next: next)
+            if let kept { cache.store(kept, for: key, in: generation) }
+            return answer
+        case .render(let render):
+            var kept: StoredResponse?
+            defer { cache.finish(render, for: key, with: kept) }
+            let answer: Response
+            (answer, kept) = try await Self.render(request, context: context, next: next)
+            return answer
+        }
+    }
+
+    /// The route's answer, and the page to keep when it is one (only successful answers are).
+    private static func render(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> (answer: Response, kept: StoredResponse?) {
         let response = try await next(request, context)
-        guard response.status == .ok else { return response }
+        guard response.status == .ok else { return (response, nil) }
         var headers = response.headers
-        if headers[.cacheControl] == nil { headers[.cacheControl] = Self.pageCacheControl }
+        if headers[.cacheControl] == nil { headers[.cacheControl] = pageCacheControl }
         let stored = StoredResponse(
-            headers: headers, body: try await Self.collect(response.body), compressible: true, route: context.endpointPath ?? request.uri.path
+            headers: headers, body: try await collect(response.body), compressible: true, route: context.endpointPath ?? request.uri.path
         )
-        if let generation { cache.store(stored, for: key, in: generation) }
-        return stored.response(to: request)
+        return (stored.response(to: request), stored)
     }
 
     /// The path as sent, and the significant query parameters in a fixed order, from a request
