@@ -13,7 +13,9 @@ code blocks in several languages, a table), imports it, and then measures:
     server spent per request;
   * the time to render one typical post (Markdown + highlighting), with `galley render --repeat`;
   * galley's resident memory after it served every page of the corpus once;
-  * galley's startup time (process start to listening) with the corpus in its database.
+  * galley's startup time (process start to listening) with the corpus in its database;
+  * the post page while the site changes every second (the site revision bumped in the database,
+    as a write by another process or replica does): every write makes every page miss once.
 
 Every process it starts listens on 127.0.0.1 and is stopped by its PID before the script ends.
 """
@@ -396,6 +398,43 @@ def wrk(url, seconds, connections, threads=2):
     return rps, percentile(50), percentile(99)
 
 
+def metric(port, name):
+    """A counter from galley's /metrics (open to loopback)."""
+    text = fetch(port, "/metrics")[2].decode()
+    return float(re.search(rf"^{name} ([\d.e+]+)$", text, re.M).group(1))
+
+
+def while_the_site_changes(galley, path, seconds, connections):
+    """wrk on one page while another writer bumps the site revision every second; returns
+    (req/s, p50, p99, writes, renders, waits)."""
+    import sqlite3
+    before = [metric(galley.port, f"galley_cache_{name}_total") for name in ("misses", "waits")]
+    writes = []
+    done = threading.Event()
+
+    def write():
+        # Half a second in, then every second: each write is seen (galley polls every second)
+        # and its pages asked for before wrk stops.
+        database = sqlite3.connect(galley.data / "galley.sqlite", timeout=10)
+        pause = 0.5
+        while len(writes) < seconds - 1 and not done.wait(pause):
+            database.execute("UPDATE site_state SET revision = revision + 1")
+            database.commit()
+            writes.append(time.time())
+            pause = 1
+        database.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        rps, p50, p99 = wrk(f"http://127.0.0.1:{galley.port}{path}", seconds, connections)
+    finally:
+        done.set()
+        writer.join()
+    misses, waits = (metric(galley.port, f"galley_cache_{name}_total") - was for name, was in zip(("misses", "waits"), before))
+    return rps, p50, p99, len(writes), int(misses), int(waits)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=1000, help="posts in the corpus (default 1000; try 10000)")
@@ -494,6 +533,8 @@ def main():
         nginx_url = runs[-1][2]
         post_ratios = [g[0] / n[0] for g, n in zip(measured[runs[0][2]], measured[nginx_url])]
         rss_loaded = galley.rss_mb()
+        print(f"wrk post page on galley while the site changes every second ({2 * args.seconds} s)…", flush=True)
+        changing = while_the_site_changes(galley, post_path, 2 * args.seconds, args.connections)
     finally:
         if galley:
             galley.stop()
@@ -529,6 +570,10 @@ def main():
     print(f"| highest resident memory while serving them (VmHWM) | {rss_peak:.1f} MB |")
     print(f"| resident memory 11 s later | {rss_settled:.1f} MB |")
     print(f"| resident memory after the wrk runs | {rss_loaded:.1f} MB |")
+    print()
+    rps, p50, p99, writes, renders, waits = changing
+    print(f"Post page on galley while the site changes every second ({2 * args.seconds} s, {writes} writes): "
+          f"{rps:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms; {renders} renders, {waits} requests waited for one.")
 
 
 if __name__ == "__main__":
