@@ -123,6 +123,42 @@ import Testing
         }
     }
 
+    /// Most shared tags first, then newest (the later id when two went public at the same moment);
+    /// never the post itself, a draft, a scheduled post or one in the trash.
+    @Test(arguments: StoreKind.allCases)
+    func relatedPostsRankBySharedTagsThenRecency(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let writer = PostWriter(store: store, clock: { Self.now })
+            func save(_ slug: String, _ tags: [String], daysAgo: Double, status: PostStatus = .published) async throws -> Post {
+                try await writer.save(PostDraft(
+                    slug: Slug(slug), title: slug, source: "Text.", tags: .named(tags), status: status,
+                    publishedAt: Self.now.addingTimeInterval(-daysAgo * 86_400)
+                )).post
+            }
+            let subject = try await save("subject", ["a", "b", "c"], daysAgo: 3)
+            _ = try await save("all-three-old", ["a", "b", "c"], daysAgo: 10)
+            _ = try await save("two", ["b", "a"], daysAgo: 5)
+            _ = try await save("one-newest", ["a"], daysAgo: 1)
+            _ = try await save("one-earlier-id", ["c"], daysAgo: 2)
+            _ = try await save("one-later-id", ["c", "z"], daysAgo: 2)
+            _ = try await save("draft", ["a", "b", "c"], daysAgo: 1, status: .draft)
+            _ = try await save("scheduled", ["a", "b", "c"], daysAgo: -1)
+            let trashed = try await save("trashed", ["a", "b", "c"], daysAgo: 1)
+            try await store.setTrashed(postID: trashed.id, true, at: Self.now)
+            _ = try await save("unrelated", ["z"], daysAgo: 1)
+
+            func related(_ limit: Int) async throws -> [String] {
+                try await store.relatedPosts(to: subject, limit: limit, at: Self.now).map(\.slug.rawValue)
+            }
+            #expect(try await related(10) == ["all-three-old", "two", "one-newest", "one-later-id", "one-earlier-id"])
+            #expect(try await related(3) == ["all-three-old", "two", "one-newest"])
+            #expect(try await related(1) == ["all-three-old"])
+            // The scheduled post counts once its moment has come.
+            let later = try await store.relatedPosts(to: subject, limit: 1, at: Self.now.addingTimeInterval(2 * 86_400))
+            #expect(later.map(\.slug.rawValue) == ["scheduled"])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func latestPostsFeedFullContentNewestFirst(kind: StoreKind) async throws {
         try await kind.withStore { store in
