@@ -4,8 +4,9 @@ import Hummingbird
 
 /// Serves public pages from the ``ResponseCache`` and fills it: on a hit nothing but a dictionary
 /// lookup runs (no database, no template); on a miss the page is rendered, compressed once and
-/// kept, and requests for the same page meanwhile wait for that render. Every answer carries a strong `ETag`, `Vary: Accept-Encoding` and a `Cache-Control`
-/// that lets browsers and CDNs keep the page and revalidate it with a cheap 304.
+/// kept, and requests for the same page meanwhile wait for that render. Every answer carries a
+/// strong `ETag`, `Vary: Accept-Encoding` and a `Cache-Control` that lets browsers and CDNs keep
+/// the page and revalidate it with a cheap 304.
 ///
 /// Only successful answers are kept. Apply it to the routes whose answers depend on nothing but
 /// the path, the query parameters in ``significantParameters`` and the stored site.
