@@ -284,13 +284,13 @@ final class MovableClock: Sendable {
             return
         }
         let page = Self.response(bytes: 100)
-        let answers = await withTaskGroup(of: Int?.self) { group in
-            for other in waiting { group.addTask { await other.wait()?.identity.readableBytes } }
-            cache.finish(render, for: "/p", with: page)
-            return await group.reduce(into: []) { $0.append($1) }
+        let answers = try await withThrowingTaskGroup(of: Int?.self) { group in
+            for other in waiting { group.addTask { try await other.wait()?.identity.readableBytes } }
+            cache.finish(render, for: "/p", with: .success(page))
+            return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(answers == Array(repeating: 100, count: 5))
-        #expect(await render.wait() === page, "a wait after the render ended answers at once")
+        #expect(try await render.wait() === page, "a wait after the render ended answers at once")
         #expect(cache.lookup("/p", in: generation) === page)
         // The older render ending left the newer one in place: its generation's requests still wait.
         guard case .wait(let same) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextPublication: nil)) else {
@@ -298,13 +298,23 @@ final class MovableClock: Sendable {
             return
         }
         #expect(same === newer)
-        cache.finish(newer, for: "/p", with: nil)
-        #expect(await same.wait() == nil, "a render that made no page hands the waiting requests nothing")
-        guard case .render = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextPublication: nil)) else {
+        cache.finish(newer, for: "/p", with: .success(nil))
+        #expect(try await same.wait() == nil, "a render that made no page hands the waiting requests nothing")
+        guard case .render(let failing) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextPublication: nil)) else {
             Issue.record("after a render without a page, the next request renders again")
             return
         }
-        #expect(cache.statistics.misses == 3)
+        cache.finish(failing, for: "/p", with: .failure(GalleyError(.unavailable, "down")))
+        await #expect(throws: GalleyError(.unavailable, "down"), "the waiting requests fail as the render did") {
+            try await failing.wait()
+        }
+        guard case .render(let cancelled) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextPublication: nil)) else {
+            Issue.record("a failed render keeps nothing")
+            return
+        }
+        cache.finish(cancelled, for: "/p", with: .failure(CancellationError()))
+        #expect(try await cancelled.wait() == nil, "a render cancelled with its request leaves the others to make the page")
+        #expect(cache.statistics.misses == 4)
         #expect(cache.statistics.waits == 6)
     }
 
@@ -343,6 +353,37 @@ final class MovableClock: Sendable {
             #expect(Set(answers.map(\.0)) == [.ok])
             #expect(Set(answers.map(\.1)).count == 1, "one page, one ETag")
             #expect(Set(answers.map(\.2)).count == 1)
+        }
+    }
+
+    /// When the one render fails (the database cannot be reached), the requests waiting for it
+    /// answer with that failure at once instead of trying the database one after another.
+    @Test func concurrentRequestsShareTheRendersFailure() async throws {
+        let blog = ResponseCacheTests.Fixture()
+        try await blog.publish("first")
+        let cache = ResponseCache(budget: WebConfiguration.defaultCacheBudget)
+        let router = try await buildRouter(
+            site: blog.site, store: blog.store, cache: cache, watcher: SiteWatcher(store: blog.store, clock: blog.site.clock),
+            proxies: .none, metrics: SiteMetrics(cache: cache, databaseConnections: { [:] }), metricsAccess: .loopback,
+            uploadLimit: WebConfiguration.defaultUploadLimit
+        )
+        try await Application(router: router).test(.router) { client in
+            blog.store.postGate.close()
+            blog.store.postsFail.store(true, ordering: .relaxed)
+            let requests = 4
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<requests {
+                    group.addTask { try await client.get("/posts/first").status }
+                }
+                let deadline = ContinuousClock.now + .seconds(10)
+                while cache.statistics.waits < requests - 1, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                blog.store.postGate.open()
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: .serviceUnavailable, count: requests))
+            #expect(blog.store.postReads == 1, "the database was tried once for \(requests) requests")
         }
     }
 
@@ -398,6 +439,8 @@ final class CountingStore: PublicOnlyStore {
     private let postCount = Atomic<Int>(0)
     /// Holds reads of a post while closed.
     let postGate = Gate()
+    /// Reads of a post fail as with a database that cannot be reached.
+    let postsFail = Atomic<Bool>(false)
 
     /// Every read, the site state's included.
     var reads: Int { count.load(ordering: .relaxed) }
@@ -424,6 +467,7 @@ final class CountingStore: PublicOnlyStore {
     func publishedPost(slug: Slug, at now: Date) async throws -> Post? {
         postCount.add(1, ordering: .relaxed)
         await postGate.pass()
+        if postsFail.load(ordering: .relaxed) { throw GalleyError(.unavailable, "the database is not reachable") }
         return await counted { await inner.publishedPost(slug: slug, at: now) }
     }
     func post(slug: Slug) async throws -> Post? { await counted { await inner.post(slug: slug) } }

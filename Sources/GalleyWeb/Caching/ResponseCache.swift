@@ -69,14 +69,16 @@ final class ResponseCache: Sendable {
         }
     }
 
-    /// Ends `render`: keeps `response` (`nil` when the render failed or made no page to keep) and
-    /// hands it to the requests waiting, who render on their own when it is `nil`.
-    func finish(_ render: Render, for key: String, with response: StoredResponse?) {
+    /// Ends `render` and hands its outcome to the requests waiting: the page, which is kept; `nil`
+    /// when the answer was not a page to keep (they make their own); or the error it failed
+    /// with (they fail with it too: a database that cannot be reached is not tried again by
+    /// each of them in turn).
+    func finish(_ render: Render, for key: String, with outcome: Result<StoredResponse?, any Error>) {
         state.withLock { state in
-            if let response { state.lru.store(response, for: key, in: render.generation, budget: budget) }
+            if case .success(let response?) = outcome { state.lru.store(response, for: key, in: render.generation, budget: budget) }
             if state.renders[key] === render { state.renders[key] = nil }
         }
-        render.finish(response)
+        render.finish(outcome)
     }
 
     func store(_ response: StoredResponse, for key: String, in generation: SiteGeneration) {
@@ -89,41 +91,45 @@ final class ResponseCache: Sendable {
 
     /// One page being rendered in one generation, and the requests waiting for it.
     final class Render: Sendable {
+        typealias Outcome = Result<StoredResponse?, any Error>
         let generation: SiteGeneration
-        private let outcome = Mutex(Outcome.pending([]))
+        private let state = Mutex(State.pending([]))
 
-        private enum Outcome {
-            case pending([CheckedContinuation<StoredResponse?, Never>])
-            case finished(StoredResponse?)
+        private enum State {
+            case pending([CheckedContinuation<Outcome, Never>])
+            case finished(Outcome)
         }
 
         fileprivate init(generation: SiteGeneration) {
             self.generation = generation
         }
 
-        /// The rendered page once it is there; `nil` if the render made none to keep.
-        func wait() async -> StoredResponse? {
-            await withCheckedContinuation { continuation in
-                let finished: StoredResponse?? = outcome.withLock { outcome in
-                    switch outcome {
+        /// The rendered page once it is there; `nil` if the render made none to keep. Throws what
+        /// the render failed with.
+        func wait() async throws -> StoredResponse? {
+            try await withCheckedContinuation { continuation in
+                let finished: Outcome? = state.withLock { state in
+                    switch state {
                     case .pending(let waiting):
-                        outcome = .pending(waiting + [continuation])
-                        return .none
-                    case .finished(let response):
-                        return .some(response)
+                        state = .pending(waiting + [continuation])
+                        return nil
+                    case .finished(let outcome):
+                        return outcome
                     }
                 }
                 if let finished { continuation.resume(returning: finished) }
-            }
+            }.get()
         }
 
-        fileprivate func finish(_ response: StoredResponse?) {
-            let waiting = outcome.withLock { outcome in
-                guard case .pending(let waiting) = outcome else { return [CheckedContinuation<StoredResponse?, Never>]() }
-                outcome = .finished(response)
+        fileprivate func finish(_ outcome: Outcome) {
+            // A render cancelled with its own request says nothing about the page: the others make it.
+            let outcome: Outcome = if case .failure(is CancellationError) = outcome { .success(nil) } else { outcome }
+            let waiting = state.withLock { state in
+                guard case .pending(let waiting) = state else { return [CheckedContinuation<Outcome, Never>]() }
+                state = .finished(outcome)
                 return waiting
             }
-            for continuation in waiting { continuation.resume(returning: response) }
+            for continuation in waiting { continuation.resume(returning: outcome) }
         }
     }
 }

@@ -31,17 +31,20 @@ struct ResponseCacheMiddleware: RouterMiddleware {
         case .hit(let stored):
             return stored.response(to: request)
         case .wait(let render):
-            if let stored = await render.wait() { return stored.response(to: request) }
-            // That render failed or made no page to keep: this request tries on its own.
+            if let stored = try await render.wait() { return stored.response(to: request) }
+            // That answer was not a page to keep: this request makes its own.
             let (answer, kept) = try await Self.render(request, context: context, next: next)
             if let kept { cache.store(kept, for: key, in: generation) }
             return answer
         case .render(let render):
-            var kept: StoredResponse?
-            defer { cache.finish(render, for: key, with: kept) }
-            let answer: Response
-            (answer, kept) = try await Self.render(request, context: context, next: next)
-            return answer
+            do {
+                let (answer, kept) = try await Self.render(request, context: context, next: next)
+                cache.finish(render, for: key, with: .success(kept))
+                return answer
+            } catch {
+                cache.finish(render, for: key, with: .failure(error))
+                throw error
+            }
         }
     }
 
