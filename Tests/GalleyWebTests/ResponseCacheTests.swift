@@ -324,36 +324,12 @@ final class MovableClock: Sendable {
         let blog = ResponseCacheTests.Fixture()
         try await blog.publish("first")
         let cache = ResponseCache(budget: WebConfiguration.defaultCacheBudget)
-        let router = try await buildRouter(
-            site: blog.site, store: blog.store, cache: cache, watcher: SiteWatcher(store: blog.store, clock: blog.site.clock),
-            proxies: .none, metrics: SiteMetrics(cache: cache, databaseConnections: { [:] }), metricsAccess: .loopback,
-            uploadLimit: WebConfiguration.defaultUploadLimit
-        )
-        try await Application(router: router).test(.router) { client in
-            blog.store.postGate.close()
-            let requests = 8
-            let answers = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?, Int).self) { group in
-                for _ in 0..<requests {
-                    group.addTask {
-                        let answer = try await client.get("/posts/first")
-                        return (answer.status, answer.headers[.eTag], answer.body.utf8.count)
-                    }
-                }
-                // Open the store once every request but the one rendering waits for that render.
-                let deadline = ContinuousClock.now + .seconds(10)
-                while cache.statistics.waits < requests - 1, ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(5))
-                }
-                #expect(cache.statistics.waits == requests - 1)
-                blog.store.postGate.open()
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
-            #expect(blog.store.postReads == 1, "the post was read once for \(requests) requests")
-            #expect(cache.statistics.misses == 1)
-            #expect(Set(answers.map(\.0)) == [.ok])
-            #expect(Set(answers.map(\.1)).count == 1, "one page, one ETag")
-            #expect(Set(answers.map(\.2)).count == 1)
-        }
+        let answers = try await Self.concurrentGets(8, of: "/posts/first", blog: blog, cache: cache)
+        #expect(blog.store.postReads == 1, "the post was read once for 8 requests")
+        #expect(cache.statistics.misses == 1)
+        #expect(Set(answers.map(\.status)) == [.ok])
+        #expect(Set(answers.map(\.etag)).count == 1, "one page, one ETag")
+        #expect(Set(answers.map(\.bytes)).count == 1)
     }
 
     /// When the one render fails (the database cannot be reached), the requests waiting for it
@@ -361,29 +337,39 @@ final class MovableClock: Sendable {
     @Test func concurrentRequestsShareTheRendersFailure() async throws {
         let blog = ResponseCacheTests.Fixture()
         try await blog.publish("first")
-        let cache = ResponseCache(budget: WebConfiguration.defaultCacheBudget)
+        blog.store.postsFail.store(true, ordering: .relaxed)
+        let answers = try await Self.concurrentGets(4, of: "/posts/first", blog: blog, cache: ResponseCache(budget: WebConfiguration.defaultCacheBudget))
+        #expect(answers.map(\.status) == Array(repeating: .serviceUnavailable, count: 4))
+        #expect(blog.store.postReads == 1, "the database was tried once for 4 requests")
+    }
+
+    /// `count` GETs of `path` at once, through a router over `blog` and `cache`, with the store
+    /// holding reads of a post until all but the one rendering wait for that render.
+    private static func concurrentGets(
+        _ count: Int, of path: String, blog: ResponseCacheTests.Fixture, cache: ResponseCache
+    ) async throws -> [(status: HTTPResponse.Status, etag: String?, bytes: Int)] {
         let router = try await buildRouter(
             site: blog.site, store: blog.store, cache: cache, watcher: SiteWatcher(store: blog.store, clock: blog.site.clock),
             proxies: .none, metrics: SiteMetrics(cache: cache, databaseConnections: { [:] }), metricsAccess: .loopback,
             uploadLimit: WebConfiguration.defaultUploadLimit
         )
-        try await Application(router: router).test(.router) { client in
-            blog.store.postGate.close()
-            blog.store.postsFail.store(true, ordering: .relaxed)
-            let requests = 4
-            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                for _ in 0..<requests {
-                    group.addTask { try await client.get("/posts/first").status }
+        blog.store.postGate.close()
+        return try await Application(router: router).test(.router) { client in
+            try await withThrowingTaskGroup(of: (status: HTTPResponse.Status, etag: String?, bytes: Int).self) { group in
+                for _ in 0..<count {
+                    group.addTask {
+                        let answer = try await client.get(path)
+                        return (answer.status, answer.headers[.eTag], answer.body.utf8.count)
+                    }
                 }
                 let deadline = ContinuousClock.now + .seconds(10)
-                while cache.statistics.waits < requests - 1, ContinuousClock.now < deadline {
+                while cache.statistics.waits < count - 1, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(5))
                 }
+                #expect(cache.statistics.waits == count - 1)
                 blog.store.postGate.open()
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(statuses == Array(repeating: .serviceUnavailable, count: requests))
-            #expect(blog.store.postReads == 1, "the database was tried once for \(requests) requests")
         }
     }
 
