@@ -161,13 +161,7 @@ struct LineLogHandler: AccessLogHandler {
         )
     }
 
-    /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        addQuoted(text, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
+    /// Appends a JSON string literal.
     private static func addQuoted(_ text: String, to line: inout [UInt8]) {
         line.append(UInt8(ascii: "\""))
         addEscaped(text, to: &line)

@@ -89,9 +89,12 @@ import Testing
 @Suite struct LineLogHandlerTests {
     @Test func jsonStringsEscapeWhatJSONRequires() throws {
         let text = "quote \" backslash \\ newline \n tab \t bell \u{7} é"
-        let quoted = LineLogHandler.quoted(text)
-        #expect(quoted == #""quote \" backslash \\ newline \n tab \t bell \u0007 é""#)
-        #expect(try JSONSerialization.jsonObject(with: Data(quoted.utf8), options: .fragmentsAllowed) as? String == text)
+        let handler = LineLogHandler(label: "galley", format: .json, level: .info)
+        let line = handler.line(for: LogEvent(level: .info, message: "\(text)", metadata: nil, source: "GalleyCLI", file: #fileID, function: #function, line: #line))
+        let quoted = #""quote \" backslash \\ newline \n tab \t bell \u0007 é""#
+        #expect(String(decoding: line, as: UTF8.self).contains(#""message":"# + quoted + "}"))
+        let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: String]
+        #expect(object?["message"] == text)
     }
 
     @Test func timestampsAreUTCToTheMillisecond() {
