@@ -102,17 +102,21 @@ extension SQLStore {
     }
 
     public func adjacentPosts(to post: Post, at now: Date) async throws -> AdjacentPosts {
+        // Each query bounds `published_at` on both sides by itself, so the index is entered at the
+        // post. Written as `published_at <= now AND (published_at < at OR (published_at = at AND …))`,
+        // SQLite ranged over `<= now` alone and filtered row by row: 1.2–1.4 ms a query with
+        // 10,000 posts against 0.01 ms, two thirds of a post page's time in the database.
         try await read { db in
-            let filter = PostRows.publicFilter(at: now, tagged: nil)
             let at = post.publishedAt.millisecondsSince1970
+            let now = now.millisecondsSince1970
             let newer = try await db.raw("""
-                SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(filter)
-                    AND (published_at > \(bind: at) OR (published_at = \(bind: at) AND id > \(bind: post.id)))
+                SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE status = 'published'
+                    AND published_at >= \(bind: at) AND published_at <= \(bind: now) AND (published_at > \(bind: at) OR id > \(bind: post.id))
                 ORDER BY published_at, id LIMIT 1
                 """).all()
             let older = try await db.raw("""
-                SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(filter)
-                    AND (published_at < \(bind: at) OR (published_at = \(bind: at) AND id < \(bind: post.id)))
+                SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE status = 'published'
+                    AND published_at <= \(bind: min(at, now)) AND (published_at < \(bind: at) OR id < \(bind: post.id))
                 ORDER BY published_at DESC, id DESC LIMIT 1
                 """).all()
             return AdjacentPosts(

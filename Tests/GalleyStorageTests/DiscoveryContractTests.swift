@@ -112,6 +112,40 @@ import Testing
         }
     }
 
+    /// Posts that went public at the same moment are neighbours in id order, as on the index
+    /// page; drafts, scheduled posts and the trash are stepped over.
+    @Test(arguments: StoreKind.allCases)
+    func neighboursOfPostsPublishedTogetherFollowTheirIDs(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let writer = PostWriter(store: store, clock: { Self.now })
+            func save(_ slug: String, daysAgo: Double, status: PostStatus = .published) async throws -> Post {
+                try await writer.save(PostDraft(
+                    slug: Slug(slug), title: slug, source: "Text.", tags: .named([]), status: status,
+                    publishedAt: Self.now.addingTimeInterval(-daysAgo * 86_400)
+                )).post
+            }
+            let oldest = try await save("oldest", daysAgo: 9)
+            _ = try await save("draft", daysAgo: 5, status: .draft)
+            let first = try await save("first", daysAgo: 5)
+            let trashed = try await save("trashed", daysAgo: 5)
+            try await store.setTrashed(postID: trashed.id, true, at: Self.now)
+            let second = try await save("second", daysAgo: 5)
+            let third = try await save("third", daysAgo: 5)
+            _ = try await save("scheduled", daysAgo: -1)
+            let newest = try await save("newest", daysAgo: 1)
+
+            func neighbours(_ post: Post) async throws -> [String?] {
+                let around = try await store.adjacentPosts(to: post, at: Self.now)
+                return [around.newer?.slug.rawValue, around.older?.slug.rawValue]
+            }
+            #expect(try await neighbours(newest) == [nil, "third"])
+            #expect(try await neighbours(third) == ["newest", "second"])
+            #expect(try await neighbours(second) == ["third", "first"])
+            #expect(try await neighbours(first) == ["second", "oldest"])
+            #expect(try await neighbours(oldest) == ["first", nil])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func relatedPostsShareTagsAndArePublic(kind: StoreKind) async throws {
         try await kind.withStore { store in
