@@ -84,10 +84,12 @@ extension SQLStore {
     }
 
     public func publicTags(at now: Date) async throws -> [TagCount] {
+        // Every tag row but those of the few posts not public: the tag index holds all it needs
+        // (slug, post, name), where keeping the public ones looked each row up in `posts`.
         let rows = try await read { db in
             try await db.raw("""
                 SELECT tag_slug, MIN(tag_name) AS name, COUNT(*) AS posts FROM post_tags
-                WHERE post_id IN (SELECT id FROM posts WHERE \(PostRows.publicFilter(at: now, tagged: nil)))
+                WHERE post_id NOT IN (SELECT id FROM posts WHERE NOT (\(PostRows.publicFilter(at: now, tagged: nil))))
                 GROUP BY tag_slug ORDER BY posts DESC, name
                 """).all()
         }

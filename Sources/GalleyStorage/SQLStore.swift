@@ -122,9 +122,12 @@ public final class SQLStore: Store {
     }
 
     public func publishedPosts(_ request: PageRequest, tagged tag: Slug?, at now: Date) async throws -> Page<PostSummary> {
-        try await read { db in
+        // Counting a tag's posts, SQLite would check each one in its table row, whose status and
+        // date come after the source and HTML (6.4 ms for 500 posts); the index has them (0.46 ms).
+        let counted = tag != nil && dialect == .sqlite ? "posts INDEXED BY posts_visibility" : "posts"
+        return try await read { db in
             let filter = PostRows.publicFilter(at: now, tagged: tag)
-            let count = try await db.raw("SELECT COUNT(*) AS total FROM posts WHERE " + filter).first()
+            let count = try await db.raw("SELECT COUNT(*) AS total FROM \(unsafeRaw: counted) WHERE " + filter).first()
             let rows = try await db.raw("""
                 SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE \(filter)
                 ORDER BY published_at DESC, id DESC LIMIT \(bind: request.perPage) OFFSET \(bind: request.offset)
