@@ -284,10 +284,10 @@ final class LogOutput: Sendable {
                 for index in pending.lines.indices { pending.lines[index].end -= end }
             }
             if taken.count == 1 {
-                write(taken.buffers[0].bytes)
+                Self.write(taken.buffers[0].bytes, to: descriptor)
             } else if taken.count > 1 {
                 Self.inOrder(&taken)
-                write(taken.batch)
+                Self.write(taken.batch, to: descriptor)
             }
             for index in 0..<taken.count {
                 taken.buffers[index].bytes.removeAll(keepingCapacity: true)
@@ -312,12 +312,24 @@ final class LogOutput: Sendable {
         for line in taken.order { taken.batch.append(contentsOf: taken.buffers[line.buffer].bytes[line.bytes]) }
     }
 
-    private func write(_ batch: [UInt8]) {
+    /// Writes all of `batch`: a write that a signal interrupts is made again, and a full pipe
+    /// that whoever opened it left non-blocking is waited for (both once dropped the rest of the
+    /// batch). Only a real error (a closed pipe, a full disk) gives up, since logging must never
+    /// stop the server.
+    static func write(_ batch: [UInt8], to descriptor: Int32) {
         var offset = 0
         while offset < batch.count {
             let written = batch.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            guard written > 0 else { break }
-            offset += written
+            if written > 0 {
+                offset += written
+            } else if written < 0, errno == EINTR {
+                continue
+            } else if written < 0, errno == EAGAIN {
+                var writable = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&writable, 1, -1)
+            } else {
+                return
+            }
         }
     }
 }

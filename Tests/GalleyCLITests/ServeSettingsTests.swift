@@ -86,6 +86,22 @@ import Testing
     }
 }
 
+/// Reads `count` bytes from a pipe, or what came before it stayed silent for 10 s.
+private func readAll(_ count: Int, from descriptor: Int32) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: count)
+    var received = 0
+    var readable = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+    while received < count {
+        let ready = poll(&readable, 1, 10_000)
+        if ready < 0, errno == EINTR { continue }
+        guard ready == 1 else { break }
+        let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + received, count - received) }
+        guard read > 0 else { break }
+        received += read
+    }
+    return Array(bytes[..<received])
+}
+
 @Suite struct LineLogHandlerTests {
     @Test func jsonStringsEscapeWhatJSONRequires() throws {
         let text = "quote \" backslash \\ newline \n tab \t bell \u{7} é"
@@ -195,25 +211,66 @@ import Testing
         #expect(fcntl(descriptors[1], setPipeSize, 4096) >= 0)
         let output = LogOutput(descriptor: descriptors[1], interval: 3600)
         let line = Array(repeating: UInt8(ascii: "x"), count: 99) + [UInt8(ascii: "\n")]
-        output.append(line, now: false)
-        var poll = pollfd(fd: descriptors[0], events: Int16(POLLIN), revents: 0)
-        #expect(Glibc.poll(&poll, 1, 300) == 0, "one line waits for the interval")
-
-        let lines = LogOutput.flushSize / line.count + 1  // into the other thread's buffer: 32 KiB and more
-        let appended = DispatchSemaphore(value: 0)
+        // All from one thread, so into one buffer: the last of these lines takes it past 32 KiB.
+        // (Logged from two threads, the lines shared a buffer one time in eight, which filled a
+        // line early, and the flush could leave the last line for the next interval.)
+        let lines = LogOutput.flushSize / line.count + 1
+        let (first, rest, appended) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
         Thread {
-            for _ in 0..<lines { output.append(line, now: false) }
+            output.append(line, now: false)
+            first.signal()
+            rest.wait()
+            for _ in 1..<lines { output.append(line, now: false) }
             appended.signal()
         }.start()
+        first.wait()
+        var poll = pollfd(fd: descriptors[0], events: Int16(POLLIN), revents: 0)
+        #expect(Glibc.poll(&poll, 1, 300) == 0, "one line waits for the interval")
+        rest.signal()
         #expect(appended.wait(timeout: .now() + 10) == .success, "the logging thread waited for the write")
-        var bytes = [UInt8](repeating: 0, count: (lines + 1) * line.count)
-        var received = 0
-        while received < bytes.count, Glibc.poll(&poll, 1, 10_000) == 1 {
-            let count = bytes.withUnsafeMutableBytes { read(descriptors[0], $0.baseAddress! + received, $0.count - received) }
-            guard count > 0 else { break }
-            received += count
+        #expect(readAll(lines * line.count, from: descriptors[0]) == Array([[UInt8]](repeating: line, count: lines).joined()))
+    }
+
+    /// A write to a full pipe that a signal interrupts goes on, and a pipe left non-blocking is
+    /// waited for: the log loses no byte either way. One case at a time: they share the handler.
+    @Test(.serialized, arguments: [false, true])
+    func writesOutlastSignalsAndNonBlockingPipes(nonBlocking: Bool) throws {
+        var descriptors: [Int32] = [0, 0]
+        #expect(pipe(&descriptors) == 0)
+        defer { close(descriptors[0]); close(descriptors[1]) }
+        #expect(fcntl(descriptors[1], 1031, 4096) >= 0)  // F_SETPIPE_SZ: one page
+        if nonBlocking { #expect(fcntl(descriptors[1], F_SETFL, fcntl(descriptors[1], F_GETFL) | O_NONBLOCK) == 0) }
+        // A handler installed without SA_RESTART, as any library may: it interrupts a blocked write.
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&action.sa_mask)
+        var previous = sigaction()
+        #expect(sigaction(SIGUSR1, &action, &previous) == 0)
+        defer { sigaction(SIGUSR1, &previous, nil) }
+
+        let batch = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        let writing = descriptors[1]
+        let writer = Mutex<pthread_t>(0)
+        let (started, written) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        Thread {
+            // A thread of its own with the signal let through (test threads may block them all).
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            sigaddset(&signals, SIGUSR1)
+            pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+            writer.withLock { $0 = pthread_self() }
+            started.signal()
+            LogOutput.write(batch, to: writing)
+            written.signal()
+        }.start()
+        started.wait()
+        // The pipe is full and nothing reads it yet, so the writer is waiting when signalled.
+        for _ in 0..<5 {
+            usleep(20_000)
+            pthread_kill(writer.withLock { $0 }, SIGUSR1)
         }
-        #expect(bytes == Array([[UInt8]](repeating: line, count: lines + 1).joined()))
+        #expect(readAll(batch.count, from: descriptors[0]) == batch)
+        #expect(written.wait(timeout: .now() + 10) == .success)
     }
 
     /// The fast paths' access line is the line `logger.info` writes with the same metadata.

@@ -26,6 +26,16 @@ import Testing
         }
     }
 
+    /// Saves a post titled by its slug, published (or drafted) `daysAgo` days before `now`.
+    func save(
+        _ slug: String, tags: [String] = [], daysAgo: Double, status: PostStatus = .published, in store: some Store
+    ) async throws -> Post {
+        try await PostWriter(store: store, clock: { Self.now }).save(PostDraft(
+            slug: Slug(slug), title: slug, source: "Text.", tags: .named(tags), status: status,
+            publishedAt: Self.now.addingTimeInterval(-daysAgo * 86_400)
+        )).post
+    }
+
     func search(_ store: some Store, _ text: String) async throws -> [String] {
         try await store.search(SearchQuery(text), page: PageRequest(), at: Self.now).items.map(\.post.slug.rawValue)
     }
@@ -117,22 +127,15 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func neighboursOfPostsPublishedTogetherFollowTheirIDs(kind: StoreKind) async throws {
         try await kind.withStore { store in
-            let writer = PostWriter(store: store, clock: { Self.now })
-            func save(_ slug: String, daysAgo: Double, status: PostStatus = .published) async throws -> Post {
-                try await writer.save(PostDraft(
-                    slug: Slug(slug), title: slug, source: "Text.", tags: .named([]), status: status,
-                    publishedAt: Self.now.addingTimeInterval(-daysAgo * 86_400)
-                )).post
-            }
-            let oldest = try await save("oldest", daysAgo: 9)
-            _ = try await save("draft", daysAgo: 5, status: .draft)
-            let first = try await save("first", daysAgo: 5)
-            let trashed = try await save("trashed", daysAgo: 5)
+            let oldest = try await save("oldest", daysAgo: 9, in: store)
+            _ = try await save("draft", daysAgo: 5, status: .draft, in: store)
+            let first = try await save("first", daysAgo: 5, in: store)
+            let trashed = try await save("trashed", daysAgo: 5, in: store)
             try await store.setTrashed(postID: trashed.id, true, at: Self.now)
-            let second = try await save("second", daysAgo: 5)
-            let third = try await save("third", daysAgo: 5)
-            _ = try await save("scheduled", daysAgo: -1)
-            let newest = try await save("newest", daysAgo: 1)
+            let second = try await save("second", daysAgo: 5, in: store)
+            let third = try await save("third", daysAgo: 5, in: store)
+            _ = try await save("scheduled", daysAgo: -1, in: store)
+            let newest = try await save("newest", daysAgo: 1, in: store)
 
             func neighbours(_ post: Post) async throws -> [String?] {
                 let around = try await store.adjacentPosts(to: post, at: Self.now)
@@ -162,24 +165,17 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func relatedPostsRankBySharedTagsThenRecency(kind: StoreKind) async throws {
         try await kind.withStore { store in
-            let writer = PostWriter(store: store, clock: { Self.now })
-            func save(_ slug: String, _ tags: [String], daysAgo: Double, status: PostStatus = .published) async throws -> Post {
-                try await writer.save(PostDraft(
-                    slug: Slug(slug), title: slug, source: "Text.", tags: .named(tags), status: status,
-                    publishedAt: Self.now.addingTimeInterval(-daysAgo * 86_400)
-                )).post
-            }
-            let subject = try await save("subject", ["a", "b", "c"], daysAgo: 3)
-            _ = try await save("all-three-old", ["a", "b", "c"], daysAgo: 10)
-            _ = try await save("two", ["b", "a"], daysAgo: 5)
-            _ = try await save("one-newest", ["a"], daysAgo: 1)
-            _ = try await save("one-earlier-id", ["c"], daysAgo: 2)
-            _ = try await save("one-later-id", ["c", "z"], daysAgo: 2)
-            _ = try await save("draft", ["a", "b", "c"], daysAgo: 1, status: .draft)
-            _ = try await save("scheduled", ["a", "b", "c"], daysAgo: -1)
-            let trashed = try await save("trashed", ["a", "b", "c"], daysAgo: 1)
+            let subject = try await save("subject", tags: ["a", "b", "c"], daysAgo: 3, in: store)
+            _ = try await save("all-three-old", tags: ["a", "b", "c"], daysAgo: 10, in: store)
+            _ = try await save("two", tags: ["b", "a"], daysAgo: 5, in: store)
+            _ = try await save("one-newest", tags: ["a"], daysAgo: 1, in: store)
+            _ = try await save("one-earlier-id", tags: ["c"], daysAgo: 2, in: store)
+            _ = try await save("one-later-id", tags: ["c", "z"], daysAgo: 2, in: store)
+            _ = try await save("draft", tags: ["a", "b", "c"], daysAgo: 1, status: .draft, in: store)
+            _ = try await save("scheduled", tags: ["a", "b", "c"], daysAgo: -1, in: store)
+            let trashed = try await save("trashed", tags: ["a", "b", "c"], daysAgo: 1, in: store)
             try await store.setTrashed(postID: trashed.id, true, at: Self.now)
-            _ = try await save("unrelated", ["z"], daysAgo: 1)
+            _ = try await save("unrelated", tags: ["z"], daysAgo: 1, in: store)
 
             func related(_ limit: Int) async throws -> [String] {
                 try await store.relatedPosts(to: subject, limit: limit, at: Self.now).map(\.slug.rawValue)
