@@ -86,6 +86,9 @@ import Testing
     }
 }
 
+/// Linux's F_SETPIPE_SZ, which Glibc's module leaves out.
+private let setPipeSize: Int32 = 1031
+
 /// Reads `count` bytes from a pipe, or what came before it stayed silent for 10 s.
 private func readAll(_ count: Int, from descriptor: Int32) -> [UInt8] {
     var bytes = [UInt8](repeating: 0, count: count)
@@ -190,14 +193,7 @@ private func readAll(_ count: Int, from descriptor: Int32) -> [UInt8] {
         output.flush()
         for _ in lines { finish.signal() }
         let expected = lines.joined()
-        var bytes = [UInt8](repeating: 0, count: expected.utf8.count)
-        var received = 0
-        while received < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { read(descriptors[0], $0.baseAddress! + received, $0.count - received) }
-            guard count > 0 else { break }
-            received += count
-        }
-        #expect(String(decoding: bytes[..<received], as: UTF8.self) == expected)
+        #expect(String(decoding: readAll(expected.utf8.count, from: descriptors[0]), as: UTF8.self) == expected)
     }
 
     /// A buffer that fills is written at once, not at the next interval, and by the log's own
@@ -207,7 +203,6 @@ private func readAll(_ count: Int, from descriptor: Int32) -> [UInt8] {
         #expect(pipe(&descriptors) == 0)
         defer { close(descriptors[0]); close(descriptors[1]) }
         // The pipe holds one page: whoever writes 32 KiB to it waits until they are read.
-        let setPipeSize: Int32 = 1031  // Linux's F_SETPIPE_SZ, which Glibc's module leaves out
         #expect(fcntl(descriptors[1], setPipeSize, 4096) >= 0)
         let output = LogOutput(descriptor: descriptors[1], interval: 3600)
         let line = Array(repeating: UInt8(ascii: "x"), count: 99) + [UInt8(ascii: "\n")]
@@ -238,7 +233,7 @@ private func readAll(_ count: Int, from descriptor: Int32) -> [UInt8] {
         var descriptors: [Int32] = [0, 0]
         #expect(pipe(&descriptors) == 0)
         defer { close(descriptors[0]); close(descriptors[1]) }
-        #expect(fcntl(descriptors[1], 1031, 4096) >= 0)  // F_SETPIPE_SZ: one page
+        #expect(fcntl(descriptors[1], setPipeSize, 4096) >= 0)
         if nonBlocking { #expect(fcntl(descriptors[1], F_SETFL, fcntl(descriptors[1], F_GETFL) | O_NONBLOCK) == 0) }
         // A handler installed without SA_RESTART, as any library may: it interrupts a blocked write.
         var action = sigaction()
