@@ -103,6 +103,9 @@ import Testing
     func tagCountsOnlyCountPublicPosts(kind: StoreKind) async throws {
         try await kind.withStore { store in
             try await seed(store)
+            // A tag only hidden posts carry is not listed at all.
+            _ = try await save("hidden-draft", tags: ["Hidden"], daysAgo: 1, status: .draft, in: store)
+            _ = try await save("hidden-scheduled", tags: ["Hidden"], daysAgo: -2, in: store)
             let tags = try await store.publicTags(at: Self.now)
             #expect(tags.map(\.tag.name) == ["Swift", "Concurrency", "Cooking"])
             #expect(tags.map(\.count) == [2, 1, 1])
