@@ -21,7 +21,14 @@ public struct PageRequest: Sendable, Equatable {
         try self.init(page: pageNumber, perPage: size)
     }
 
-    public var offset: Int { (page - 1) * perPage }
+    /// Items before this page. Any page number a query string can hold is valid, so this
+    /// saturates instead of overflowing: `?page=922337203685477582` is a page far past the end of
+    /// any list (an empty page, which the routes answer with a 404), not a trap that kills the
+    /// process for every reader.
+    public var offset: Int {
+        let (items, overflow) = (page - 1).multipliedReportingOverflow(by: perPage)
+        return overflow ? Int.max : items
+    }
 
     private static func integer(_ text: String?, name: String, expectation: String) throws(GalleyError) -> Int? {
         guard let text else { return nil }

@@ -25,6 +25,15 @@ import Testing
         }
     }
 
+    @Test(arguments: ["922337203685477582", "9223372036854775807"])
+    func aPageNumberTooLargeToMultiplyIsFarPastTheEnd(number: String) throws {
+        let request = try PageRequest(page: number, perPage: "100", defaultPerPage: 10)
+        #expect(request.offset == Int.max)
+        let page = Page<Int>(items: [], request: request, total: 5)
+        #expect(!page.hasOlder)
+        #expect(throws: GalleyError(.notFound, "page \(number) is past the last page (1)")) { try page.requireExists() }
+    }
+
     @Test func pagesKnowTheirNeighbours() throws {
         let page = Page(items: [1, 2], request: try PageRequest(page: 2, perPage: 2), total: 5)
         #expect(page.totalPages == 3)

@@ -53,6 +53,27 @@ import Testing
         }
     }
 
+    /// The largest page numbers a query string can hold: an empty page with the right total, in
+    /// every store, never an overflow in the store or its database.
+    @Test(arguments: StoreKind.allCases)
+    func aPageFarPastTheEndIsEmpty(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await seed(store)
+            for number in ["922337203685477582", "9223372036854775807"] {
+                let request = try PageRequest(page: number, perPage: "100", defaultPerPage: 10)
+                let posts = try await store.publishedPosts(request, tagged: nil, at: Self.now)
+                #expect(posts.items.isEmpty)
+                #expect(posts.total == 3)
+                let tagged = try await store.publishedPosts(request, tagged: Slug("swift"), at: Self.now)
+                #expect(tagged.items.isEmpty)
+                #expect(tagged.total == 2)
+                let hits = try await store.search(SearchQuery("concurrency"), page: request, at: Self.now)
+                #expect(hits.items.isEmpty)
+                #expect(hits.total == 2)
+            }
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func phrasesPrefixesAndAccentsWork(kind: StoreKind) async throws {
         try await kind.withStore { store in
