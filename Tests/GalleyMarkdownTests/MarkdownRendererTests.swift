@@ -18,6 +18,21 @@ import Testing
         #expect(result.tableOfContents.map(\.id) == ["a", "a-2", "a-2-2"])
     }
 
+    @Test func idsOfInterleavedRepeatsAreTheFirstFree() {
+        let result = renderer.render("# A\n\n# A 2\n\n# A\n\n# A\n\n# A 2\n")
+        #expect(result.tableOfContents.map(\.id) == ["a", "a-2", "a-3", "a-4", "a-2-2"])
+    }
+
+    /// n equal headings once cost O(n²): each tried every suffix from `-2` again, and 16,000
+    /// `## h` took 16 s. 100,000 would take minutes that way; a few seconds at most now.
+    @Test(.timeLimit(.minutes(1)))
+    func manyEqualHeadingsTakeLinearTime() {
+        let count = 100_000
+        let result = renderer.render(String(repeating: "## h\n", count: count))
+        #expect(result.tableOfContents.count == count)
+        #expect(result.tableOfContents.last?.id == "h-\(count)")
+    }
+
     @Test func headingWithoutWordsStillGetsAnID() {
         #expect(renderer.render("# ???\n").tableOfContents.map(\.id) == ["section"])
         #expect(renderer.render("# Ünïcödé 日本\n").tableOfContents.map(\.id) == ["ünïcödé-日本"])
