@@ -16,7 +16,7 @@ extension MemoryStore {
         }
         let ranked = scored.sorted { $0.score != $1.score ? $0.score > $1.score : Post.newestFirst($0.post, $1.post) }
         let hits = ranked.dropFirst(page.offset).prefix(page.perPage).map { item in
-            SearchHit(post: item.post.summaryView, snippet: SearchFields(item.post).body.snippet(for: query.terms))
+            SearchHit(post: item.post.summaryView, snippet: SearchSnippet.make(item.post.rendered.plainText, for: query.terms))
         }
         return Page(items: Array(hits), request: page, total: ranked.count)
     }
@@ -108,27 +108,4 @@ private struct SearchText {
     }
 
     func count(_ term: SearchQuery.Term) -> Int { matches(term).count }
-
-    /// About 24 words around the first match, with every matched word marked.
-    func snippet(for terms: [SearchQuery.Term], length: Int = 24) -> String {
-        guard !words.isEmpty else { return "" }
-        var marked = Set<Int>()
-        for term in terms {
-            let width = if case let .phrase(phrase) = term { phrase.count } else { 1 }
-            for start in matches(term) { marked.formUnion(start..<(start + width)) }
-        }
-        let first = marked.min() ?? 0
-        let start = max(0, min(first - length / 4, words.count - length))
-        let end = min(words.count, start + length)
-        var snippet = start > 0 ? "…" : ""
-        var cursor = words[start].range.lowerBound
-        for index in start..<end {
-            let range = words[index].range
-            snippet += text[cursor..<range.lowerBound]
-            snippet += marked.contains(index) ? "\(SearchHit.markStart)\(text[range])\(SearchHit.markEnd)" : String(text[range])
-            cursor = range.upperBound
-        }
-        if end < words.count { snippet += "…" }
-        return snippet
-    }
 }

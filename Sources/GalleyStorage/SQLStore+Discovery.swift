@@ -17,14 +17,13 @@ extension SQLStore {
             let filter: SQLQueryString = "posts_fts MATCH \(bind: match) AND posts.id IN (SELECT id FROM posts WHERE \(PostRows.publicFilter(at: now, tagged: nil)))"
             let count = try await db.raw("SELECT COUNT(*) AS total FROM posts_fts JOIN posts ON posts.id = posts_fts.rowid WHERE \(filter)").first()
             let rows = try await db.raw("""
-                SELECT \(unsafeRaw: PostRows.qualifiedSummaryColumns),
-                    snippet(posts_fts, 2, \(bind: String(SearchHit.markStart)), \(bind: String(SearchHit.markEnd)), '…', 24) AS snippet
+                SELECT \(unsafeRaw: PostRows.qualifiedSummaryColumns), posts.plain_text
                 FROM posts_fts JOIN posts ON posts.id = posts_fts.rowid
                 WHERE \(filter)
                 ORDER BY bm25(posts_fts, 10.0, 5.0, 1.0), posts.published_at DESC, posts.id DESC
                 LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
                 """).all()
-            return try await Self.hits(rows, total: count, page: page, in: db)
+            return try await Self.hits(rows, total: count, query: query, page: page, in: db)
         }
     }
 
@@ -35,23 +34,25 @@ extension SQLStore {
         return try await read { db in
             let filter: SQLQueryString = "search @@ to_tsquery('simple', \(bind: tsquery)) AND \(PostRows.publicFilter(at: now, tagged: nil))"
             let count = try await db.raw("SELECT COUNT(*) AS total FROM posts WHERE \(filter)").first()
-            let options = "StartSel=\(SearchHit.markStart), StopSel=\(SearchHit.markEnd), MaxWords=24, MinWords=12, ShortWord=1, MaxFragments=1, FragmentDelimiter=…"
             let rows = try await db.raw("""
-                SELECT \(unsafeRaw: PostRows.summaryColumns),
-                    ts_headline('simple', plain_text, to_tsquery('simple', \(bind: tsquery)), \(bind: options)) AS snippet
+                SELECT \(unsafeRaw: PostRows.summaryColumns), plain_text
                 FROM posts WHERE \(filter)
                 ORDER BY ts_rank('{0.0, 0.1, 0.5, 1.0}', search, to_tsquery('simple', \(bind: tsquery))) DESC, published_at DESC, id DESC
                 LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
                 """).all()
-            return try await Self.hits(rows, total: count, page: page, in: db)
+            return try await Self.hits(rows, total: count, query: query, page: page, in: db)
         }
     }
 
-    private static func hits(_ rows: [any SQLRow], total: (any SQLRow)?, page: PageRequest, in db: any SQLDatabase) async throws -> Page<SearchHit> {
+    /// The page's hits, with snippets made from each post's plain text in Swift: FTS5's
+    /// `snippet()` is quadratic in the matches of a post (see ``SearchSnippet``), and one
+    /// implementation serves every store.
+    private static func hits(_ rows: [any SQLRow], total: (any SQLRow)?, query: SearchQuery, page: PageRequest, in db: any SQLDatabase) async throws -> Page<SearchHit> {
         let summaries = try await PostRows.summaries(rows, in: db)
         var hits: [SearchHit] = []
         for (summary, row) in zip(summaries, rows) {
-            hits.append(SearchHit(post: summary, snippet: try row.decode(column: "snippet", as: String.self)))
+            let text = try row.decode(column: "plain_text", as: String.self)
+            hits.append(SearchHit(post: summary, snippet: SearchSnippet.make(text, for: query.terms)))
         }
         return Page(items: hits, request: page, total: try total?.decode(column: "total", as: Int.self) ?? 0)
     }
