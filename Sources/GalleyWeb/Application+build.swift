@@ -21,13 +21,16 @@ public struct WebConfiguration: Sendable {
     public var metricsAccess: MetricsAccess
     /// The largest image an author may upload, in bytes.
     public var uploadLimit: Int
+    /// Connections, timeouts and request sizes.
+    public var limits: ConnectionLimits
     public static let defaultUploadLimit = 10 << 20
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, site: SiteConfiguration = SiteConfiguration(),
         cacheBudget: Int = defaultCacheBudget, pollInterval: Duration = .seconds(1), trustedProxies: TrustedProxies = .none,
-        metricsAccess: MetricsAccess = .loopback, uploadLimit: Int = defaultUploadLimit
+        metricsAccess: MetricsAccess = .loopback, uploadLimit: Int = defaultUploadLimit, limits: ConnectionLimits = .defaults
     ) {
+        self.limits = limits
         self.metricsAccess = metricsAccess
         self.uploadLimit = uploadLimit
         self.host = host
@@ -62,13 +65,12 @@ public func buildApplication(
         metrics: metrics, metricsAccess: configuration.metricsAccess, uploadLimit: configuration.uploadLimit
     )
     let serverName = "Galley"
+    let answers = FastAnswers(cache: cache, watcher: watcher, logger: logger, serverName: serverName, proxies: configuration.trustedProxies, metrics: metrics)
+    let connections = ConnectionRegistry(limit: configuration.limits.maxConnections, metrics: metrics)
     return Application(
         router: router,
         server: HTTPServerBuilder { responder in
-            FastHTTP1Channel(
-                responder: responder,
-                answers: FastAnswers(cache: cache, watcher: watcher, logger: logger, serverName: serverName, proxies: configuration.trustedProxies, metrics: metrics)
-            )
+            FastHTTP1Channel(responder: responder, answers: answers, limits: configuration.limits, registry: connections)
         },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         services: [watcher, MemoryTrimmer(cache: cache)],
@@ -106,8 +108,9 @@ func buildRouter(
     }
     let pages = try await PageRenderer(site: site, resources: resources)
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    // Middleware applies only to routes registered after it: these two come first.
+    // Middleware applies only to routes registered after it: these three come first.
     router.add(middleware: RequestIDMiddleware(proxies: proxies, metrics: metrics))
+    router.add(middleware: PublicHeadersMiddleware(site: site))
     router.add(middleware: ErrorMiddleware(pages: pages))
 
     let publicPages = PublicController(store: store, pages: pages, site: site)
@@ -118,7 +121,7 @@ func buildRouter(
     let operations = OperationsController(store: store, assets: pages.assets, metrics: metrics, metricsAccess: metricsAccess)
     // Pages that depend only on their URL and the stored site are served from the cache; search
     // results and health checks are not.
-    let cached = router.group().add(middleware: ResponseCacheMiddleware(cache: cache, watcher: watcher))
+    let cached = router.group().add(middleware: ResponseCacheMiddleware(cache: cache, watcher: watcher, site: site))
     publicPages.addRoutes(to: cached)
     api.addRoutes(to: cached)
     feeds.addRoutes(to: cached)

@@ -21,7 +21,11 @@ struct ErrorMiddleware: RouterMiddleware {
             if failure.status == .internalServerError {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             } else {
-                context.logger.notice("request refused", metadata: ["status": "\(failure.status.code)", "reason": "\(failure.message)"])
+                // A 404 is what scanners get thousands of; its access line says enough.
+                context.logger.log(
+                    level: failure.status == .notFound ? .debug : .notice, "request refused",
+                    metadata: ["status": "\(failure.status.code)", "reason": "\(failure.message)"]
+                )
             }
             var response = Self.wantsJSON(request)
                 ? try failure.jsonResponse(requestID: context.requestID)
@@ -67,18 +71,21 @@ struct Failure: Sendable {
         case let error as HTTPError where error.status == .notFound:
             self.init(status: .notFound, code: GalleyError.Code.notFound.rawValue, message: "there is nothing at \(path)")
         case let error as HTTPError where (400..<500).contains(error.status.code):
-            self.init(
-                status: error.status,
-                code: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
-                message: error.body ?? error.status.reasonPhrase,
-                headers: error.headers
-            )
+            self.init(status: error.status, code: Self.code(error.status), message: error.body ?? error.status.reasonPhrase, headers: error.headers)
+        case let error as any HTTPResponseError where (400..<500).contains(error.status.code):
+            // Hummingbird's and NIO's own client errors, a body over a limit among them
+            // (`NIOTooManyBytesError`): the client's mistake, never a 500.
+            self.init(status: error.status, code: Self.code(error.status), message: error.status.reasonPhrase)
         default:
             self.init(
                 status: .internalServerError, code: "internal_error",
                 message: "Something went wrong on our side. It has been logged; quote the request id when you report it."
             )
         }
+    }
+
+    private static func code(_ status: HTTPResponse.Status) -> String {
+        status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
     }
 
     func jsonResponse(requestID: String) throws -> Response {

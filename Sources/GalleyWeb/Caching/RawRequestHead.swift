@@ -3,9 +3,12 @@
 /// answer, and the body length that says where the next request starts.
 ///
 /// It is deliberately strict. Anything unusual (a transfer coding, an upgrade, `Expect`, a
-/// folded or bare-LF header line, an odd `Content-Length`, an unknown version) makes it give up
-/// on the connection, and from then on SwiftNIO's parser reads every byte, so the two parsers
-/// never disagree about where a request ends.
+/// folded or bare-LF header line, an odd `Content-Length`, an unknown version, a method or
+/// header name that is not an RFC 9110 token, a control byte, bare CR or non-ASCII byte
+/// anywhere in the head) makes it give up on the connection, and from then on SwiftNIO's parser
+/// reads every byte, so the two parsers never disagree about where a request ends, and nothing
+/// SwiftNIO would refuse with a 400 is answered here (`Content-Length : 45` was once read here
+/// as a header and the bytes after the head as the next request: a smuggling differential).
 struct RawRequestHead: Equatable {
     enum Method: Equatable { case get, head, other }
 
@@ -38,24 +41,33 @@ struct RawRequestHead: Equatable {
         method != .other && contentLength == 0 && keepAlive && !repeatedHeader
     }
 
-    /// Request heads larger than this are left to SwiftNIO (its own limit is 80 KB).
+    /// Request heads larger than this are left to SwiftNIO, which holds them to
+    /// ``ConnectionLimits/maxHeadBytes``.
     static let maximumLength = 16 * 1024
 
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> Parsed {
-        guard let requestLineEnd = lineEnd(bytes, from: 0) else { return .incomplete }
+    /// Reads a head of at most `maximumLength` bytes and `maximumFields` header fields; a larger
+    /// one is SwiftNIO's to refuse or accept under the same limits.
+    static func parse(_ bytes: UnsafeRawBufferPointer, maximumLength: Int = maximumLength, maximumFields: Int = 100) -> Parsed {
+        let bytes = UnsafeRawBufferPointer(rebasing: bytes.prefix(maximumLength))
+        let truncated = bytes.count == maximumLength
+        guard let requestLineEnd = lineEnd(bytes, from: 0) else { return truncated ? .unsupported : .incomplete }
         guard case .line(let end) = requestLineEnd, var head = requestLine(bytes, 0..<end) else { return .unsupported }
         var lineStart = end + 2
         var contentLengthSeen = false
+        var fields = 0
         while true {
-            guard let found = lineEnd(bytes, from: lineStart) else { return .incomplete }
+            guard let found = lineEnd(bytes, from: lineStart) else { return truncated ? .unsupported : .incomplete }
             guard case .line(let end) = found else { return .unsupported }
             if end == lineStart {
                 head.length = end + 2
                 return .head(head)
             }
-            // Obsolete line folding, or a line without a name.
-            guard bytes[lineStart] != UInt8(ascii: " "), bytes[lineStart] != UInt8(ascii: "\t"),
-                  let colon = bytes[lineStart..<end].firstIndex(of: UInt8(ascii: ":")), colon > lineStart
+            fields += 1
+            guard fields <= maximumFields else { return .unsupported }
+            // A name of token bytes up to the colon (no folding, no blank before the colon), and
+            // a value of visible ASCII, spaces and tabs.
+            guard let colon = bytes[lineStart..<end].firstIndex(of: UInt8(ascii: ":")), colon > lineStart,
+                  isToken(bytes, lineStart..<colon), isFieldValue(bytes, (colon + 1)..<end)
             else { return .unsupported }
             let name = lineStart..<colon
             let value = trimmingBlanks(bytes, (colon + 1)..<end)
@@ -86,12 +98,9 @@ struct RawRequestHead: Equatable {
     }
 
     /// The end of the line from `start`: `nil` if its `\n` has not arrived; unsupported if the
-    /// `\n` has no `\r` before it, or the head is too long.
+    /// `\n` has no `\r` before it.
     private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> LineEnd? {
-        let limit = min(bytes.count, maximumLength)
-        guard let newline = bytes[start..<limit].firstIndex(of: UInt8(ascii: "\n")) else {
-            return bytes.count >= maximumLength ? .unsupported : nil
-        }
+        guard let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
         guard newline > start, bytes[newline - 1] == UInt8(ascii: "\r") else { return .unsupported }
         return .line(newline - 1)
     }
@@ -103,7 +112,7 @@ struct RawRequestHead: Equatable {
         else { return nil }
         let target = (firstSpace + 1)..<secondSpace
         let version = (secondSpace + 1)..<line.upperBound
-        guard !target.isEmpty, bytes[target.lowerBound] == UInt8(ascii: "/"),
+        guard isToken(bytes, line.lowerBound..<firstSpace), !target.isEmpty, bytes[target.lowerBound] == UInt8(ascii: "/"),
               bytes[target].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         else { return nil }
         let keepAlive: Bool
@@ -131,6 +140,22 @@ struct RawRequestHead: Equatable {
         init(_ bytes: UnsafeRawBufferPointer, _ name: Range<Int>) {
             self = Self.names.first { RawRequestHead.equals(bytes, name, $0.0, ignoringCase: true) }?.1 ?? .other
         }
+    }
+
+    /// RFC 9110 §5.6.2: `tchar` is a visible ASCII byte other than a delimiter.
+    private static let tokenBytes: [Bool] = (0..<256).map { byte in
+        guard byte > 0x20, byte < 0x7F else { return false }
+        return !"\"(),/:;<=>?@[\\]{}".utf8.contains(UInt8(byte))
+    }
+
+    private static func isToken(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        !range.isEmpty && bytes[range].allSatisfy { tokenBytes[Int($0)] }
+    }
+
+    /// Visible ASCII, spaces and tabs. RFC 9110 also allows bytes from 0x80 (obs-text), which
+    /// parsers treat differently, so those go to SwiftNIO too.
+    private static func isFieldValue(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        bytes[range].allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == UInt8(ascii: "\t") }
     }
 
     private static func remember(_ value: Range<Int>, in field: inout Range<Int>?, repeated: inout Bool) {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 
 /// Serves public pages from the ``ResponseCache`` and fills it: on a hit nothing but a dictionary
 /// lookup runs (no database, no template); on a miss the page is rendered, compressed once and
@@ -20,12 +21,13 @@ struct ResponseCacheMiddleware: RouterMiddleware {
 
     let cache: ResponseCache
     let watcher: SiteWatcher
+    let site: SiteConfiguration
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let key = Self.key(target: request.head.path ?? request.uri.path)
         // Without a generation (the database is down) nothing is served from or kept in the cache.
         guard let generation = await watcher.current() else {
-            return try await Self.render(request, context: context, next: next).answer
+            return try await makeAnswer(request, context: context, next: next).answer
         }
         switch cache.lookupOrRender(key, in: generation) {
         case .hit(let stored):
@@ -33,12 +35,12 @@ struct ResponseCacheMiddleware: RouterMiddleware {
         case .wait(let render):
             if let stored = try await render.wait() { return stored.response(to: request) }
             // That answer was not a page to keep: this request makes its own.
-            let (answer, kept) = try await Self.render(request, context: context, next: next)
+            let (answer, kept) = try await makeAnswer(request, context: context, next: next)
             if let kept { cache.store(kept, for: key, in: generation) }
             return answer
         case .render(let render):
             do {
-                let (answer, kept) = try await Self.render(request, context: context, next: next)
+                let (answer, kept) = try await makeAnswer(request, context: context, next: next)
                 cache.finish(render, for: key, with: .success(kept))
                 return answer
             } catch {
@@ -49,35 +51,35 @@ struct ResponseCacheMiddleware: RouterMiddleware {
     }
 
     /// The route's answer, and the page to keep when it is one (only successful answers are).
-    private static func render(
+    private func makeAnswer(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> (answer: Response, kept: StoredResponse?) {
         let response = try await next(request, context)
         guard response.status == .ok else { return (response, nil) }
         var headers = response.headers
-        if headers[.cacheControl] == nil { headers[.cacheControl] = pageCacheControl }
+        if headers[.cacheControl] == nil { headers[.cacheControl] = Self.pageCacheControl }
+        // Kept with the page, so that a hit on either fast path carries them too.
+        PublicHeaders.adding(to: &headers, site: site)
         let stored = StoredResponse(
-            headers: headers, body: try await collect(response.body), compressible: true, route: context.endpointPath ?? request.uri.path
+            headers: headers, body: try await Self.collect(response.body), compressible: true, route: context.endpointPath ?? request.uri.path
         )
         return (stored.response(to: request), stored)
     }
 
     /// The path as sent, and the significant query parameters in a fixed order, from a request
-    /// target (`/tags/swift?page=2&utm_source=x` → `/tags/swift?page=2`).
+    /// target (`/tags/swift?page=2&utm_source=x` → `/tags/swift?page=2`). The parameters are read
+    /// by Hummingbird's own parser, the one the routes read them with, so a key names exactly
+    /// what the route saw: `?pag%65=99` is no `page` to a route (names are not percent-decoded
+    /// there) and no `page` here, and `?page=%39` is page 9 to both. A key read any other way
+    /// could store page 1 as `?page=99` for everyone (cache poisoning).
     static func key(target: String) -> String {
         guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
-        var values: [String: [Substring]] = [:]
-        for pair in target[target.index(after: mark)...].split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0]).removingPercentEncoding ?? ""
-            guard significantParameters.contains(name) else { continue }
-            values[name, default: []].append(parts.count > 1 ? parts[1] : "")
-        }
+        let parameters = URI(target).queryParameters
         var key = String(target[..<mark])
         var separator = "?"
         for name in significantParameters {
-            for value in values[name] ?? [] {
-                key += "\(separator)\(name)=\(value)"
+            for value in parameters.getAll(name) {
+                key += "\(separator)\(name)=\(value.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics) ?? "")"
                 separator = "&"
             }
         }
