@@ -1,11 +1,12 @@
 import Foundation
 import GalleyCore
-import GalleyWeb
+@testable import GalleyWeb
 import HTTPTypes
 import Hummingbird
 import HummingbirdOTP
 import HummingbirdTesting
 import Logging
+import NIOCore
 import Testing
 
 @Suite struct SignInTests {
@@ -491,5 +492,58 @@ extension DateFormatter {
         #expect(try await sessionCookie(trusting: loopback, forwardedProto: "https").contains("Secure"))
         #expect(try await sessionCookie(trusting: loopback, forwardedProto: nil).contains("Secure") == false)
         #expect(try await sessionCookie(trusting: .none, forwardedProto: "https").contains("Secure") == false, "an untrusted peer's header is ignored")
+    }
+}
+
+/// Bodies over a route's limit are a 413 with a message, never a 500 (a 5 MiB form once was).
+@Suite struct BodyLimitTests {
+    @Test func aSignInFormOverItsLimitIs413() async throws {
+        let blog = AdminBlog()
+        try await blog.user("ada@example.com")
+        try await blog.test { browser in
+            let form = try await browser.get("/admin/login")
+            for size in [100 << 10, 5 << 20] {
+                let page = try await browser.post("/admin/login", [("_csrf", form.csrf), ("email", "ada@example.com"), ("password", String(repeating: "p", count: size))])
+                #expect(page.status == .contentTooLarge, "\(size) bytes")
+                #expect(page.body.contains("this form can be at most 64 KB"), "\(page.body.prefix(300))")
+            }
+        }
+    }
+
+    @Test func aPostFormOverItsLimitIs413AndOneUnderItIsSaved() async throws {
+        let blog = AdminBlog()
+        try await blog.user("ada@example.com")
+        try await blog.test { browser in
+            try await browser.signIn("ada@example.com")
+            let long = try await browser.save(nil, title: "Long", source: String(repeating: "word ", count: 200_000), version: nil)
+            #expect(long.status == .seeOther || long.status == .found, "a 1 MB post is fine: \(long.status)")
+            let huge = try await browser.save(nil, title: "Huge", source: String(repeating: "word ", count: 1_100_000), version: nil)
+            #expect(huge.status == .contentTooLarge)
+            #expect(huge.body.contains("this form can be at most 4.0 MB"))
+        }
+    }
+
+    /// A streamed body has no length to refuse it by: it is refused once the limit is passed.
+    @Test func aChunkedBodyOverTheLimitIsTooLarge() async throws {
+        let chunks = (0..<100).map { _ in ByteBuffer(repeating: UInt8(ascii: "a"), count: 1024) }
+        let request = Request(
+            head: HTTPRequest(method: .post, scheme: "http", authority: "x", path: "/admin/login", headerFields: [.contentType: "application/x-www-form-urlencoded"]),
+            body: RequestBody(asyncSequence: chunks.async)
+        )
+        await #expect(throws: GalleyError(.tooLarge, "this form can be at most 64 KB; it was larger")) { try await Form.read(request) }
+    }
+
+    @Test func hummingbirdsOwnClientErrorsKeepTheirStatus() {
+        #expect(Failure(NIOTooManyBytesError(maxBytes: 1024), path: "/admin/media").status == .contentTooLarge)
+    }
+}
+
+extension Array where Element: Sendable {
+    /// The elements as an async sequence, for a streamed request body.
+    fileprivate var async: AsyncStream<Element> {
+        AsyncStream { continuation in
+            for element in self { continuation.yield(element) }
+            continuation.finish()
+        }
     }
 }

@@ -108,7 +108,8 @@ enum CSRF {
         if let header = request.headers[.csrfToken] {
             sent = header
         } else if request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
-            sent = try await Form.read(&request)["_csrf"]
+            // The route reads the form again with its own limit, which may be smaller.
+            sent = try await Form.read(&request, limit: Form.postLimit)["_csrf"]
         } else {
             sent = nil
         }

@@ -86,7 +86,7 @@ struct EditorController: Sendable {
     /// the store refuses comes back with the author's words in it and the reason.
     private func submit(_ request: Request, context: AppRequestContext, post: Post?) async throws -> Response {
         let user = try context.requireUser()
-        let form = try await Form.read(request)
+        let form = try await Form.read(request, limit: Form.postLimit)
         let fields = EditorFields(form)
         let now = clock()
         let version = form["version"].flatMap(Int.init)
@@ -116,7 +116,7 @@ struct EditorController: Sendable {
 
     @Sendable func preview(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireUser()
-        let form = try await Form.read(request)
+        let form = try await Form.read(request, limit: Form.postLimit)
         return Response(
             status: .ok, headers: AdminHeaders.fields(contentType: "text/html; charset=utf-8"),
             body: .init(byteBuffer: ByteBuffer(string: writer.renderer.render(form.text("source")).html))
@@ -126,7 +126,7 @@ struct EditorController: Sendable {
     @Sendable func autosave(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let post = try await editablePost(context)
-        let form = try await Form.read(request)
+        let form = try await Form.read(request, limit: Form.postLimit)
         let revision = try await store.autosave(postID: post.id, title: form.text("title"), source: form.text("source"), userID: user.id, at: clock())
         return try autosaved(revision: revision.number, at: revision.createdAt, post: post)
     }
@@ -135,7 +135,7 @@ struct EditorController: Sendable {
     /// from then on; the page then carries on as the editor of that post.
     @Sendable func autosaveNew(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let form = try await Form.read(request)
+        let form = try await Form.read(request, limit: Form.postLimit)
         var fields = EditorFields(form)
         fields.status = .draft
         var draft = try fields.draft(now: clock(), previous: nil)

@@ -1,11 +1,16 @@
 import Foundation
 import GalleyCore
 import Hummingbird
+import NIOCore
 
 /// The fields of an `application/x-www-form-urlencoded` body.
 struct Form: Sendable {
-    /// A post's source can be long; nothing an author types comes near this.
-    static let maximumBytes = 4 << 20
+    /// The forms people fill in by hand: sign-in, setup, settings, users, two-factor codes.
+    /// Small, because some of them are open to anyone.
+    static let smallLimit = 64 << 10
+    /// The editor's forms carry a post's source, which can be long; nothing an author types
+    /// comes near this.
+    static let postLimit = 4 << 20
 
     private(set) var fields: [String: String] = [:]
 
@@ -22,17 +27,27 @@ struct Form: Sendable {
     }
 
     /// Reads the form of a request that nothing reads after.
-    static func read(_ request: Request) async throws -> Form {
+    static func read(_ request: Request, limit: Int = smallLimit) async throws -> Form {
         var request = request
-        return try await read(&request)
+        return try await read(&request, limit: limit)
     }
 
-    /// Reads the request's form, keeping the body on the request for whoever reads it next.
-    static func read(_ request: inout Request) async throws -> Form {
+    /// Reads the request's form, keeping the body on the request for whoever reads it next. A
+    /// body over `limit` is a 413, whether its length was announced, streamed in chunks, or
+    /// already read by someone with a higher limit.
+    static func read(_ request: inout Request, limit: Int = smallLimit) async throws -> Form {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
             throw GalleyError(.invalidInput, "send this form as application/x-www-form-urlencoded")
         }
-        let body = try await request.collectBody(upTo: maximumBytes)
+        let tooLarge = GalleyError(.tooLarge, "this form can be at most \(AdminFormats.size(limit)); it was larger")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        }
+        guard body.readableBytes <= limit else { throw tooLarge }
         return Form(encoded: String(buffer: body))
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import GalleyCore
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 extension HTTPField.Name {
     static let fileName = Self("X-File-Name")!
@@ -31,7 +32,8 @@ struct MediaController: Sendable {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: uploadLimit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
+            // A chunked body has no length to refuse it by before it arrives.
             throw tooLarge
         }
         let bytes = Array(body.readableBytesView)
