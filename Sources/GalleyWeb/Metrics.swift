@@ -38,6 +38,9 @@ public final class SiteMetrics: Sendable {
         .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
     ]
 
+    /// Connections the server closed on its own, by ``ConnectionCloseReason``.
+    private let closedConnections: [ConnectionCloseReason: Counter]
+
     /// The store's connections by role, read at every scrape (a pool's use changes).
     private let databaseConnections: @Sendable () -> [String: Int]
     private let connectionGauges = Mutex<[String: Gauge]>([:])
@@ -51,6 +54,11 @@ public final class SiteMetrics: Sendable {
             registry.makeCounter(descriptor: .galley("cache_waits", unit: "total", help: "Requests that waited for another request's render of the same page.")),
             registry.makeCounter(descriptor: .galley("cache_evictions", unit: "total", help: "Pages dropped to stay within the budget."))
         )
+        let closed = MetricNameDescriptor.galley("connections_closed", unit: "total", help: "Connections the server closed or refused because of a limit.")
+        let registry = registry
+        closedConnections = Dictionary(uniqueKeysWithValues: ConnectionCloseReason.allCases.map { reason in
+            (reason, registry.makeCounter(descriptor: closed, labels: [("reason", reason.rawValue)]))
+        })
         cacheGauges = (
             registry.makeGauge(descriptor: .galley("cache_entries", unit: "", help: "Pages in the response cache.")),
             registry.makeGauge(descriptor: .galley("cache", unit: "bytes", help: "Memory held by the response cache.")),
@@ -73,6 +81,10 @@ public final class SiteMetrics: Sendable {
         init(key: RequestKey, counter: Counter, latency: DurationHistogram) {
             (self.key, self.counter, self.latency) = (key, counter, latency)
         }
+    }
+
+    func connectionClosed(_ reason: ConnectionCloseReason) {
+        closedConnections[reason]?.increment()
     }
 
     /// Counts one answer.
@@ -207,4 +219,16 @@ public struct MetricsAccess: Sendable, Equatable {
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
+}
+
+/// Why the server closed a connection on its own (``ConnectionLimits``).
+enum ConnectionCloseReason: String, CaseIterable, Sendable {
+    /// A request head took longer than `headTimeout`.
+    case headTimeout = "head_timeout"
+    /// Nothing happened for `idleTimeout`.
+    case idleTimeout = "idle_timeout"
+    /// Closed at `maxConnections` to make room for a new one.
+    case evicted
+    /// A new connection at `maxConnections`, with every other one being answered.
+    case refused
 }

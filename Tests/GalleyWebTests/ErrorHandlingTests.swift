@@ -57,6 +57,23 @@ import Testing
         }
     }
 
+    /// A page number too large for `(page - 1) * perPage` trapped and killed the process, for an
+    /// anonymous GET on any paged route.
+    @Test(arguments: [
+        "/?page=922337203685477582", "/?page=9223372036854775807", "/tags/t?page=922337203685477582",
+        "/search?q=only&page=922337203685477582", "/api/v1/posts?page=922337203685477582&per_page=100",
+        "/api/v1/search?q=only&page=922337203685477582",
+    ])
+    func aPageNumberTooLargeToMultiplyIsNotFound(path: String) async throws {
+        let blog = TestBlog()
+        try await blog.publish("only", tags: ["t"])
+        try await blog.test { client in
+            let response = try await client.get(path)
+            #expect(response.status == .notFound, "\(path)")
+            #expect(response.body.contains("is past the last page (1)"), "\(response.body)")
+        }
+    }
+
     @Test func clientsAskingForJSONGetJSONErrorsOnPagesToo() async throws {
         try await TestBlog().test { client in
             let response = try await client.get("/?page=x", headers: [.accept: "application/json"])

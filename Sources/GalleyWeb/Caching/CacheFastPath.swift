@@ -39,6 +39,10 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
+            if ledger.headsCountedAfterParsing {
+                ledger.handedOn += 1
+                ledger.headStarted = nil
+            }
             let start = ContinuousClock.now
             if inApplication == 0, let stored = hit(request) {
                 answered = true
@@ -61,7 +65,7 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
         if ended {
             inApplication = max(0, inApplication - 1)
-            ledger.finished += 1
+            ledger.finishedOne()
         }
     }
 
@@ -84,7 +88,7 @@ final class CacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(body)), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        ledger.finished += 1
+        ledger.finishedOne()
         answers.record(
             stored, method: request.method, path: request.path ?? "", status: status, requestID: id, connection: &memo, channel: context.channel,
             forwardedFor: request.headerFields[values: RequestIDMiddleware.forwardedFor], since: start

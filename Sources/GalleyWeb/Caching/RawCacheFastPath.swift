@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypesHTTP1
 
 /// Answers cache hits from the bytes the socket delivered, before SwiftNIO's HTTP/1 parser: the
 /// request head is read in place, the answer's status line and headers were formatted when the
@@ -13,42 +14,98 @@ import NIOCore
 /// It is the first handler of every connection. Each request it does not answer, and its body,
 /// goes on to SwiftNIO's parser whole, so that parser always starts at a request boundary; a
 /// request behind one still being answered by the application goes on too, so answers keep their
-/// order. If a head is anything this parser does not vouch for (see ``RawRequestHead``), or a
-/// graceful shutdown begins, every byte from then on goes to SwiftNIO's parser.
-final class RawCacheFastPath: ChannelInboundHandler, RemovableChannelHandler {
+/// order. If a head is anything this parser does not vouch for (see ``RawRequestHead``), a
+/// request asks for the connection to be closed after its answer, or a graceful shutdown begins,
+/// every byte from then on goes to SwiftNIO's parser.
+///
+/// It is also where the connection's limits are kept (``ConnectionLimits``), because it sees
+/// every byte first. It answers and hands on only while the connection is writable and fewer
+/// than `maxPipelined` requests wait for the application: a client that sends requests and
+/// never reads their answers fills the socket's send buffer, and then this handler keeps the
+/// rest of what it read and stops reading until the answers drain (one connection pipelining a
+/// million `GET /` once grew the process from 44 to 704 MB). Reads asked for by the handlers
+/// behind it wait too, so neither path reads more than the client takes. One timer a connection
+/// closes it when a request head takes longer than `headTimeout` to arrive, or when nothing has
+/// happened for `idleTimeout` while nothing is being answered.
+final class RawCacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let answers: FastAnswers
     let ledger: ConnectionLedger
+    let limits: ConnectionLimits
+    let activity: ConnectionActivity
 
-    /// Bytes of a request head still arriving.
-    private var partial: ByteBuffer?
+    /// Bytes read and not yet dealt with: a request head still arriving, or everything after the
+    /// last request dealt with while holding.
+    private var pending: ByteBuffer?
     /// Bytes of the body of a request handed on that are still to be handed on.
     private var bodyToHandOn = 0
     /// Everything goes to SwiftNIO's parser from now on.
     private var handingOnEverything = false
+    /// Answers are waiting to go out (the client is not reading, or the application has
+    /// `maxPipelined` requests to answer): nothing is answered, handed on or read meanwhile.
+    private var holding = false
+    /// A read the handlers behind asked for while holding.
+    private var readHeld = false
     private var answeredSinceFlush = false
     /// Bytes went on to SwiftNIO's parser since the last `channelReadComplete`.
     private var handedOnSinceReadComplete = false
     private var memo = ConnectionMemo()
+    private let headLimit: Int
+    /// The last byte read, answer finished or write drained.
+    private var lastActive = NIODeadline.now()
+    private var timer: Scheduled<Void>?
 
-    init(answers: FastAnswers, ledger: ConnectionLedger) {
+    init(answers: FastAnswers, ledger: ConnectionLedger, limits: ConnectionLimits, activity: ConnectionActivity) {
         self.answers = answers
         self.ledger = ledger
+        self.limits = limits
+        self.activity = activity
+        headLimit = min(RawRequestHead.maximumLength, limits.maxHeadBytes)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        // The first request's head is due from the connection's start.
+        ledger.headStarted = lastActive
+        ledger.onFinished = { [weak self] in self?.answerFinished(context: context) }
+        scheduleTimer(context: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        ledger.onFinished = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastActive = .now()
+        if ledger.unanswered { activity.busy() } else { activity.active(at: lastActive) }
         guard !handingOnEverything else {
+            // SwiftNIO's parser reads the heads now (see ``CacheFastPath``); bytes arriving between
+            // requests are the start of the next one.
+            if !ledger.unanswered, ledger.headStarted == nil { ledger.headStarted = lastActive }
             handOn(data, context: context)
             return
         }
         var input = unwrapInboundIn(data)
-        if var partial {
-            partial.writeBuffer(&input)
-            input = partial
-            self.partial = nil
+        if var pending {
+            pending.writeBuffer(&input)
+            input = pending
+            self.pending = nil
         }
+        if holding {
+            pending = input
+        } else {
+            process(input, context: context)
+        }
+    }
+
+    /// Answers, hands on or keeps each request in `input`, in order.
+    private func process(_ input: ByteBuffer, context: ChannelHandlerContext) {
+        var input = input
         while input.readableBytes > 0 {
             if handingOnEverything {
                 handOn(wrapInboundOut(input), context: context)
@@ -60,23 +117,47 @@ final class RawCacheFastPath: ChannelInboundHandler, RemovableChannelHandler {
                 bodyToHandOn -= length
                 continue
             }
-            let parsed = input.withUnsafeReadableBytes { RawRequestHead.parse($0) }
+            let parsed = input.withUnsafeReadableBytes {
+                RawRequestHead.parse($0, maximumLength: headLimit, maximumFields: limits.maxHeaderCount)
+            }
             switch parsed {
             case .incomplete:
-                partial = input
+                if ledger.headStarted == nil { ledger.headStarted = lastActive }
+                pending = input
                 return
             case .unsupported:
-                handingOnEverything = true
+                handOnEverything()
             case .head(let head):
+                if mustHold(context) {
+                    holding = true
+                    pending = input
+                    return
+                }
+                ledger.headStarted = nil
                 if head.answerable, !ledger.unanswered, answer(head, in: input, context: context) {
                     input.moveReaderIndex(forwardBy: head.length)
+                } else if !head.keepAlive {
+                    // After an answer that closes the connection nothing more is answered here:
+                    // whatever follows is SwiftNIO's to read or drop.
+                    handOnEverything()
                 } else {
                     ledger.handedOn += 1
+                    activity.busy()
                     handOn(wrapInboundOut(input.readSlice(length: head.length)!), context: context)
                     bodyToHandOn = head.contentLength
                 }
             }
         }
+    }
+
+    /// From now on SwiftNIO's parser reads every byte, and ``CacheFastPath`` counts the heads.
+    private func handOnEverything() {
+        handingOnEverything = true
+        ledger.headsCountedAfterParsing = true
+    }
+
+    private func mustHold(_ context: ChannelHandlerContext) -> Bool {
+        !context.channel.isWritable || ledger.handedOn - ledger.finished >= limits.maxPipelined
     }
 
     private func handOn(_ data: NIOAny, context: ChannelHandlerContext) {
@@ -85,6 +166,12 @@ final class RawCacheFastPath: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        finishBatch(context: context)
+    }
+
+    /// Flushes what was answered, and asks for the next read: through the handlers behind if
+    /// they were handed anything, here otherwise.
+    private func finishBatch(context: ChannelHandlerContext) {
         if answeredSinceFlush {
             answeredSinceFlush = false
             context.flush()
@@ -92,7 +179,7 @@ final class RawCacheFastPath: ChannelInboundHandler, RemovableChannelHandler {
         if handedOnSinceReadComplete {
             handedOnSinceReadComplete = false
             context.fireChannelReadComplete()
-        } else {
+        } else if !holding {
             // Everything read was answered here: the handlers behind have nothing to finish, and
             // the next read is asked for here instead of by Hummingbird's channel (reads are not
             // automatic there), which saves a trip through the whole pipeline and back.
@@ -100,17 +187,87 @@ final class RawCacheFastPath: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    func read(context: ChannelHandlerContext) {
+        if holding {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            lastActive = .now()
+            resume(context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// The application finished an answer (called by ``CacheFastPath``, inside a write).
+    private func answerFinished(context: ChannelHandlerContext) {
+        lastActive = .now()
+        if !ledger.unanswered { activity.active(at: lastActive) }
+        guard holding else { return }
+        // Not inside the write that finished the answer: the bytes held may be answered now.
+        context.eventLoop.assumeIsolated().execute { [self] in resume(context: context) }
+    }
+
+    /// Deals with what was held, if nothing needs holding any more.
+    private func resume(context: ChannelHandlerContext) {
+        guard holding, !mustHold(context) else { return }
+        holding = false
+        if let pending {
+            self.pending = nil
+            process(pending, context: context)
+        }
+        finishBatch(context: context)
+        if readHeld, !holding {
+            readHeld = false
+            context.read()
+        }
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             // Hummingbird closes the connection between requests; it must see them all.
-            handingOnEverything = true
-            if let partial {
-                self.partial = nil
-                context.fireChannelRead(wrapInboundOut(partial))
+            handOnEverything()
+            holding = false
+            if let pending {
+                self.pending = nil
+                context.fireChannelRead(wrapInboundOut(pending))
                 context.fireChannelReadComplete()
+            }
+            if readHeld {
+                readHeld = false
+                context.read()
             }
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    // MARK: Timeouts
+
+    private func scheduleTimer(context: ChannelHandlerContext) {
+        let idleDeadline = lastActive + TimeAmount(limits.idleTimeout)
+        let deadline = ledger.headStarted.map { min($0 + TimeAmount(limits.headTimeout), idleDeadline) } ?? idleDeadline
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: max(deadline, .now() + .milliseconds(10))) { [self] in
+            timer = nil
+            if let reason = expired(at: .now()) {
+                answers.metrics.connectionClosed(reason)
+                context.close(promise: nil)
+            } else {
+                scheduleTimer(context: context)
+            }
+        }
+    }
+
+    /// Why the connection is to be closed now, if it is.
+    private func expired(at now: NIODeadline) -> ConnectionCloseReason? {
+        if let started = ledger.headStarted, now - started >= TimeAmount(limits.headTimeout) { return .headTimeout }
+        guard now - lastActive >= TimeAmount(limits.idleTimeout) else { return nil }
+        // An answer the application is still working on may take its time; a client that does
+        // not read its answers, or stopped sending a body, may not.
+        return !ledger.unanswered || holding || bodyToHandOn > 0 ? .idleTimeout : nil
     }
 
     /// Writes the cached answer, if the page is cached.
@@ -132,9 +289,9 @@ final class RawCacheFastPath: ChannelInboundHandler, RemovableChannelHandler {
         out.writeStaticString("\r\nServer: ")
         out.writeString(answers.serverName)
         out.writeStaticString("\r\n\r\n")
-        context.write(wrapInboundOut(out), promise: nil)
+        context.write(wrapOutboundOut(out), promise: nil)
         if head.method == .get, let body = stored.body(for: variant) {
-            context.write(wrapInboundOut(body), promise: nil)
+            context.write(wrapOutboundOut(body), promise: nil)
         }
         answeredSinceFlush = true
         answers.record(
@@ -145,14 +302,26 @@ final class RawCacheFastPath: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
-/// For one connection: how many requests the raw fast path handed on to SwiftNIO's parser, and
-/// how many answers the application (or ``CacheFastPath``) has finished. While any is
-/// unanswered, the raw fast path answers nothing, so answers keep the order of the requests.
-/// Only ever touched on the connection's event loop.
+/// For one connection: how many requests went to the application (counted by the raw fast path
+/// as it hands them on, or by ``CacheFastPath`` once SwiftNIO's parser reads every head), and how
+/// many answers the application (or ``CacheFastPath``) has finished. While any is unanswered,
+/// the raw fast path answers nothing, so answers keep the order of the requests. Only ever
+/// touched on the connection's event loop.
 final class ConnectionLedger {
     var handedOn = 0
     var finished = 0
     var unanswered: Bool { finished < handedOn }
+    /// The raw fast path reads no more heads; ``CacheFastPath`` counts them.
+    var headsCountedAfterParsing = false
+    /// When the request head now arriving began; nil between requests and while one is answered.
+    var headStarted: NIODeadline?
+    /// Told of each finished answer, by the raw fast path.
+    var onFinished: (() -> Void)?
+
+    func finishedOne() {
+        finished += 1
+        onFinished?()
+    }
 }
 
 /// What a fast path remembers about its connection between answers.
@@ -221,19 +390,37 @@ struct FastHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 
     let responder: HTTPChannelHandler.Responder
     let answers: FastAnswers
+    let limits: ConnectionLimits
+    let registry: ConnectionRegistry
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         // Called on the channel's event loop, before it reads anything; all of it happens now, in
         // one go, so no byte can reach a pipeline that has the raw fast path but no HTTP/1 codec.
+        let activity = ConnectionActivity()
+        activity.active(at: .now())
+        guard registry.admit(channel, activity: activity) else {
+            answers.metrics.connectionClosed(.refused)
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+        }
         let ledger = NIOLoopBound(ConnectionLedger(), eventLoop: channel.eventLoop)
         do {
-            try channel.pipeline.syncOperations.addHandler(RawCacheFastPath(answers: answers, ledger: ledger.value))
+            try channel.pipeline.syncOperations.addHandler(RawCacheFastPath(answers: answers, ledger: ledger.value, limits: limits, activity: activity))
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [
-            FinishWritesBeforeClosing(), CacheFastPath(answers: answers, ledger: ledger.value),
-        ])).setup(channel: channel, logger: logger)
+        let configuration = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [FinishWritesBeforeClosing(), CacheFastPath(answers: answers, ledger: ledger.value)],
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: limits.maxHeadBytes, maxHeaderListSize: limits.maxHeadBytes, maxHeaderFieldCount: limits.maxHeaderCount
+            )
+        )
+        return HTTP1Channel(responder: responder, configuration: configuration).setup(channel: channel, logger: logger).flatMapThrowing { value in
+            // Between SwiftNIO's parser and the conversion to HTTPTypes, where the version is known.
+            let codec = try channel.pipeline.syncOperations.handler(type: HTTP1ToHTTPServerCodec.self)
+            try channel.pipeline.syncOperations.addHandler(CloseWhenAsked(), position: .before(codec))
+            return value
+        }
     }
 
     func handle(value: Value, logger: Logger) async {
