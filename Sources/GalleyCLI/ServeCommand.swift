@@ -57,6 +57,27 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Largest image an author may upload, in MiB (env: GALLEY_UPLOAD_LIMIT; default: 10).", valueName: "MiB"))
     var uploadLimit: String?
 
+    @Option(help: ArgumentHelp("Open connections at most; at the limit the quietest is closed for a new one (env: GALLEY_MAX_CONNECTIONS; default: 4096, and never more than the open-file limit allows).", valueName: "count"))
+    var maxConnections: String?
+
+    @Option(help: ArgumentHelp("Seconds a connection may stay quiet with nothing being answered (env: GALLEY_IDLE_TIMEOUT; default: 60).", valueName: "seconds"))
+    var idleTimeout: String?
+
+    @Option(help: ArgumentHelp("Seconds a request head may take to arrive whole (env: GALLEY_HEAD_TIMEOUT; default: 10).", valueName: "seconds"))
+    var headTimeout: String?
+
+    @Option(help: ArgumentHelp("Longest request head, in KiB (env: GALLEY_MAX_HEAD_SIZE; default: 32).", valueName: "KiB"))
+    var maxHeadSize: String?
+
+    @Option(help: ArgumentHelp("Most header fields in a request (env: GALLEY_MAX_HEADERS; default: 100).", valueName: "count"))
+    var maxHeaders: String?
+
+    @Option(help: ArgumentHelp("Requests of one connection waiting for answers before it is read no further (env: GALLEY_MAX_PIPELINED; default: 16).", valueName: "count"))
+    var maxPipelined: String?
+
+    @Option(help: ArgumentHelp("Searches and uncached feed requests a minute per client address, 0 for no limit; the live preview allows five times as many (env: GALLEY_RATE_LIMIT; default: 60).", valueName: "count"))
+    var rateLimit: String?
+
     @OptionGroup var dataOptions: DataOptions
 
     /// Everything `serve` was told, validated.
@@ -84,6 +105,17 @@ struct ServeCommand: AsyncParsableCommand {
         let metricsAllowed = settings.value(metricsAllow, flag: "--metrics-allow", env: "GALLEY_METRICS_ALLOW", default: MetricsAccess.loopback.allowed, expectation: "a comma-separated list of IP addresses or CIDR ranges") { AddressRanges(parsing: $0) }
         let token = settings.value(metricsToken, flag: "--metrics-token", env: "GALLEY_METRICS_TOKEN", default: nil, expectation: "a token of at least 16 characters") { $0.count >= 16 ? $0 : nil }
         let uploadMiB = settings.value(uploadLimit, flag: "--upload-limit", env: "GALLEY_UPLOAD_LIMIT", default: WebConfiguration.defaultUploadLimit >> 20, expectation: "a whole number of MiB from 1 to 1024") { Int($0).flatMap { (1...1024).contains($0) ? $0 : nil } }
+        let defaultLimits = ConnectionLimits.defaults
+        func whole(_ range: ClosedRange<Int>) -> (String) -> Int? { { Int($0).flatMap { range.contains($0) ? $0 : nil } } }
+        let limits = ConnectionLimits(
+            maxConnections: settings.value(maxConnections, flag: "--max-connections", env: "GALLEY_MAX_CONNECTIONS", default: defaultLimits.maxConnections, expectation: "a whole number from 16 to 1000000", whole(16...1_000_000)),
+            idleTimeout: .seconds(settings.value(idleTimeout, flag: "--idle-timeout", env: "GALLEY_IDLE_TIMEOUT", default: Int(defaultLimits.idleTimeout.components.seconds), expectation: "a whole number of seconds from 1 to 3600", whole(1...3600))),
+            headTimeout: .seconds(settings.value(headTimeout, flag: "--head-timeout", env: "GALLEY_HEAD_TIMEOUT", default: Int(defaultLimits.headTimeout.components.seconds), expectation: "a whole number of seconds from 1 to 600", whole(1...600))),
+            maxHeadBytes: settings.value(maxHeadSize, flag: "--max-head-size", env: "GALLEY_MAX_HEAD_SIZE", default: defaultLimits.maxHeadBytes >> 10, expectation: "a whole number of KiB from 1 to 1024", whole(1...1024)) << 10,
+            maxHeaderCount: settings.value(maxHeaders, flag: "--max-headers", env: "GALLEY_MAX_HEADERS", default: defaultLimits.maxHeaderCount, expectation: "a whole number from 10 to 1000", whole(10...1000)),
+            maxPipelined: settings.value(maxPipelined, flag: "--max-pipelined", env: "GALLEY_MAX_PIPELINED", default: defaultLimits.maxPipelined, expectation: "a whole number from 1 to 1024", whole(1...1024)),
+            expensivePerMinute: settings.value(rateLimit, flag: "--rate-limit", env: "GALLEY_RATE_LIMIT", default: defaultLimits.expensivePerMinute, expectation: "a whole number from 0 to 100000", whole(0...100_000))
+        )
         let database = dataOptions.database(&settings)
         try settings.validate()
         return Resolved(
@@ -91,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: port,
                 site: SiteConfiguration(baseURL: baseURL, title: title, description: description, author: author),
                 cacheBudget: cacheMiB << 20, trustedProxies: proxies,
-                metricsAccess: MetricsAccess(allowed: metricsAllowed, token: token), uploadLimit: uploadMiB << 20
+                metricsAccess: MetricsAccess(allowed: metricsAllowed, token: token), uploadLimit: uploadMiB << 20, limits: limits
             ),
             database: database,
             logLevel: level,
@@ -103,6 +135,8 @@ struct ServeCommand: AsyncParsableCommand {
         let resolved = try resolve(environment: ProcessInfo.processInfo.environment)
         Logs.bootstrap(level: resolved.logLevel, format: resolved.logFormat)
         let logger = Logger(label: "galley")
+        var web = resolved.web
+        web.limits.maxConnections = OpenFiles.connectionsAllowed(web.limits.maxConnections, logger: logger)
 
         let (store, applied) = try await DataOptions.openStore(resolved.database, logger: logger)
         do {
@@ -118,7 +152,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.notice("rendered posts again with this version's Markdown pipeline", metadata: ["posts": "\(rerendered)"])
             }
             let setupPath = try await FirstRunSetup.issue(store: store, at: Date())
-            let app = try await buildApplication(configuration: resolved.web, store: store, logger: logger) { port in
+            let app = try await buildApplication(configuration: web, store: store, logger: logger) { port in
                 let shown = resolved.web.site.baseURL.hasSuffix(":0") ? "http://\(resolved.web.host):\(port)" : resolved.web.site.baseURL
                 var lines = "Galley is serving \(shown) (listening on \(resolved.web.host):\(port), data in \(store.location))\n"
                 if let setupPath {

@@ -62,7 +62,7 @@ public func buildApplication(
     let metrics = SiteMetrics(cache: cache, databaseConnections: { store.connectionCounts })
     let router = try await buildRouter(
         site: site, store: store, cache: cache, watcher: watcher, proxies: configuration.trustedProxies,
-        metrics: metrics, metricsAccess: configuration.metricsAccess, uploadLimit: configuration.uploadLimit
+        metrics: metrics, metricsAccess: configuration.metricsAccess, uploadLimit: configuration.uploadLimit, limits: configuration.limits
     )
     let serverName = "Galley"
     let answers = FastAnswers(cache: cache, watcher: watcher, logger: logger, serverName: serverName, proxies: configuration.trustedProxies, metrics: metrics)
@@ -83,19 +83,19 @@ public func buildApplication(
 public func buildRouter(
     site: SiteConfiguration, store: some Store, cacheBudget: Int = WebConfiguration.defaultCacheBudget,
     trustedProxies: TrustedProxies = .none, metricsAccess: MetricsAccess = .loopback,
-    uploadLimit: Int = WebConfiguration.defaultUploadLimit
+    uploadLimit: Int = WebConfiguration.defaultUploadLimit, limits: ConnectionLimits = .defaults
 ) async throws -> Router<AppRequestContext> {
     let cache = ResponseCache(budget: cacheBudget)
     return try await buildRouter(
         site: site, store: store, cache: cache, watcher: SiteWatcher(store: store, clock: site.clock),
         proxies: trustedProxies, metrics: SiteMetrics(cache: cache, databaseConnections: { store.connectionCounts }), metricsAccess: metricsAccess,
-        uploadLimit: uploadLimit
+        uploadLimit: uploadLimit, limits: limits
     )
 }
 
 func buildRouter(
     site: SiteConfiguration, store: some Store, cache: ResponseCache, watcher: SiteWatcher, proxies: TrustedProxies,
-    metrics: SiteMetrics, metricsAccess: MetricsAccess, uploadLimit: Int
+    metrics: SiteMetrics, metricsAccess: MetricsAccess, uploadLimit: Int, limits: ConnectionLimits = .defaults
 ) async throws -> Router<AppRequestContext> {
     guard let resources = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
         throw GalleyError(.unavailable, "the theme's resources are missing beside the galley binary")
@@ -124,9 +124,12 @@ func buildRouter(
     let cached = router.group().add(middleware: ResponseCacheMiddleware(cache: cache, watcher: watcher, site: site))
     publicPages.addRoutes(to: cached)
     api.addRoutes(to: cached)
-    feeds.addRoutes(to: cached)
+    // Search and feeds rendered on a miss cost real work at every request: one allowance per
+    // client for both (a feed answered from the cache never reaches its limit's middleware).
+    let expensive = RateLimit(limits: limits.expensive)
+    feeds.addRoutes(to: cached.group().add(middleware: RateLimitMiddleware(limit: expensive, what: "feed requests")))
     sitemap.addRoutes(to: cached)
-    search.addRoutes(to: router)
+    search.addRoutes(to: router.group().add(middleware: RateLimitMiddleware(limit: expensive, what: "searches")))
     operations.addRoutes(to: router)
     PublicMediaController(store: store).addRoutes(to: router)
 
@@ -137,7 +140,9 @@ func buildRouter(
         .add(middleware: ErrorMiddleware(pages: pages))
         .add(middleware: SessionMiddleware(sessions: sessions, openPaths: AuthController.openPaths))
     AuthController(store: store, pages: pages, sessions: sessions, throttle: LoginThrottle(), clock: site.clock).addRoutes(to: admin)
-    EditorController(store: store, pages: pages, writer: PostWriter(store: store, clock: site.clock), clock: site.clock).addRoutes(to: admin)
+    EditorController(
+        store: store, pages: pages, writer: PostWriter(store: store, clock: site.clock), clock: site.clock, previewLimit: RateLimit(limits: limits.preview)
+    ).addRoutes(to: admin)
     SettingsController(store: store, pages: pages).addRoutes(to: admin)
     UsersController(store: store, pages: pages, clock: site.clock).addRoutes(to: admin)
     MediaController(store: store, pages: pages, uploadLimit: uploadLimit, clock: site.clock).addRoutes(to: admin)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import GalleyCLI
 import GalleyWeb
 import Logging
@@ -28,6 +31,34 @@ import Testing
         #expect(try ServeCommand.parse([]).resolve(environment: ["GALLEY_CACHE_SIZE": "8"]).web.cacheBudget == 8 << 20)
         #expect(throws: ConfigurationError.self) { try ServeCommand.parse(["--cache-size=-1"]).resolve(environment: [:]) }
         #expect(throws: ConfigurationError.self) { try ServeCommand.parse(["--cache-size", "lots"]).resolve(environment: [:]) }
+    }
+
+    @Test func connectionLimitsHaveSafeDefaultsAndCanBeSet() throws {
+        #expect(try ServeCommand.parse([]).resolve(environment: [:]).web.limits == .defaults)
+        let limits = try ServeCommand.parse([
+            "--max-connections", "100", "--idle-timeout", "5", "--head-timeout", "2", "--max-head-size", "8",
+            "--max-headers", "50", "--max-pipelined", "4",
+        ]).resolve(environment: ["GALLEY_RATE_LIMIT": "0"]).web.limits
+        #expect(limits == ConnectionLimits(
+            maxConnections: 100, idleTimeout: .seconds(5), headTimeout: .seconds(2), maxHeadBytes: 8 << 10, maxHeaderCount: 50,
+            maxPipelined: 4, expensivePerMinute: 0
+        ))
+        let bad = ["--max-connections", "1", "--idle-timeout", "0", "--head-timeout", "x", "--max-head-size", "0", "--max-headers", "5000", "--max-pipelined", "0", "--rate-limit=-1"]
+        #expect(throws: ConfigurationError.self) { try ServeCommand.parse(bad).resolve(environment: [:]) }
+        do {
+            _ = try ServeCommand.parse(bad).resolve(environment: [:])
+        } catch let error as ConfigurationError {
+            #expect(error.problems.count == 7, "\(error)")
+        }
+    }
+
+    @Test func theOpenFileLimitCapsConnections() {
+        let allowed = OpenFiles.connectionsAllowed(10_000_000, logger: Logger(label: "test"))
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        #expect(limit.rlim_cur == limit.rlim_max, "the soft limit was raised to the hard one")
+        #expect(allowed == max(16, Int(limit.rlim_cur) - OpenFiles.reserve))
+        #expect(OpenFiles.connectionsAllowed(100, logger: Logger(label: "test")) == 100)
     }
 
     @Test func environmentVariablesSetWhatOptionsDoNot() throws {

@@ -9,6 +9,8 @@ struct EditorController: Sendable {
     let pages: PageRenderer
     let writer: PostWriter
     let clock: @Sendable () -> Date
+    /// Each preview renders the whole post again; the editor asks for one as the author types.
+    let previewLimit: RateLimit
 
     static let listLimit = 200
 
@@ -115,7 +117,8 @@ struct EditorController: Sendable {
     // MARK: Live preview and autosave (JavaScript)
 
     @Sendable func preview(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireUser()
+        let user = try context.requireUser()
+        try previewLimit.take(client: "user:\(user.id)", what: "previews")
         let form = try await Form.read(request, limit: Form.postLimit)
         return Response(
             status: .ok, headers: AdminHeaders.fields(contentType: "text/html; charset=utf-8"),

@@ -19,13 +19,21 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// Requests of one connection waiting for the application's answers; past this, reading
     /// from that connection waits for answers to go out.
     public var maxPipelined: Int
+    /// Requests a minute per client address to search and to feeds rendered on a cache miss
+    /// (bursts of up to half as many at once); 0 turns the limit off. The live preview, for
+    /// signed-in authors only, allows five times as many.
+    public var expensivePerMinute: Int
 
     public static let defaults = ConnectionLimits()
 
+    var expensive: RateLimit.Limits { .init(perMinute: expensivePerMinute, burst: max(1, expensivePerMinute / 2)) }
+    var preview: RateLimit.Limits { .init(perMinute: expensivePerMinute * 5, burst: max(1, expensivePerMinute * 5 / 2)) }
+
     public init(
         maxConnections: Int = 4096, idleTimeout: Duration = .seconds(60), headTimeout: Duration = .seconds(10),
-        maxHeadBytes: Int = 32 << 10, maxHeaderCount: Int = 100, maxPipelined: Int = 16
+        maxHeadBytes: Int = 32 << 10, maxHeaderCount: Int = 100, maxPipelined: Int = 16, expensivePerMinute: Int = 60
     ) {
+        self.expensivePerMinute = expensivePerMinute
         self.maxConnections = maxConnections
         self.idleTimeout = idleTimeout
         self.headTimeout = headTimeout
