@@ -86,11 +86,11 @@ private struct SearchText {
             let isWordCharacter = text[index].isLetter || text[index].isNumber
             if isWordCharacter, start == nil { start = index }
             if !isWordCharacter, let begin = start {
-                words.append((begin..<index, SearchQuery.words(in: String(text[begin..<index])).joined()))
+                words.append((begin..<index, SearchSnippet.fold(text[begin..<index])))
                 start = nil
             }
         }
-        if let begin = start { words.append((begin..<text.endIndex, SearchQuery.words(in: String(text[begin...])).joined())) }
+        if let begin = start { words.append((begin..<text.endIndex, SearchSnippet.fold(text[begin...]))) }
         self.words = words
     }
 

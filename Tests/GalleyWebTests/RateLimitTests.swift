@@ -33,10 +33,10 @@ import Testing
     @Test func manyClientsDoNotGrowItWithoutBound() throws {
         let clock = Clock()
         let limit = RateLimit(limits: .init(perMinute: 6000, burst: 2)) { clock.now.withLock { $0 } }
-        for client in 0..<25_000 {
+        for client in 0..<50_000 {
             try limit.take(client: "\(client)", what: "x")
-            if client % 1000 == 0 { clock.advance(.seconds(1)) }
         }
+        #expect(limit.clients <= RateLimit.maximumClients)
     }
 
     @Test func zeroTurnsItOff() throws {
@@ -56,7 +56,8 @@ import Testing
             #expect(try await client.get("/search?q=kittens").status == .ok)
             let refused = try await client.get("/search?q=kittens")
             #expect(refused.status == .tooManyRequests)
-            #expect(refused.headers[.retryAfter] == "15")
+            // 15 s at 4 a minute, less if the test ran slowly enough for a refill.
+            #expect(refused.headers[.retryAfter].flatMap(Int.init).map { (1...15).contains($0) } == true)
             #expect(refused.body.contains("too many searches from your address"))
             #expect(try await client.get("/feed.json").status == .tooManyRequests, "a miss shares the allowance")
             for _ in 0..<10 { #expect(try await client.get("/posts/first").status == .ok) }

@@ -18,6 +18,9 @@ final class RateLimit: Sendable {
     private let buckets = Mutex<[String: Bucket]>([:])
     static let maximumClients = 10_000
 
+    /// Clients with a bucket now.
+    var clients: Int { buckets.withLock { $0.count } }
+
     struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
@@ -53,9 +56,14 @@ final class RateLimit: Sendable {
         }
     }
 
-    /// Drops the buckets that have filled up again: they hold nothing a new bucket would not.
+    /// Drops the buckets that have filled up again: they hold nothing a new bucket would not. If
+    /// that is not enough (many clients at once), the half used longest ago go too, so that the
+    /// next pruning is thousands of requests away.
     private func prune(_ buckets: inout [String: Bucket], at now: ContinuousClock.Instant, perSecond: Double) {
         buckets = buckets.filter { $0.value.tokens + perSecond * Self.seconds(now - $0.value.updated) < Double(limits.burst) }
+        guard buckets.count > Self.maximumClients / 2 else { return }
+        let recent = buckets.sorted { $0.value.updated > $1.value.updated }.prefix(Self.maximumClients / 2)
+        buckets = Dictionary(uniqueKeysWithValues: recent.map { ($0.key, $0.value) })
     }
 
     private static func seconds(_ duration: Duration) -> Double {
