@@ -2,10 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-extension HTTPField.Name {
-    static let xContentTypeOptions = Self("X-Content-Type-Options")!
-}
-
 /// The theme's static files, read once at startup and served from memory under fingerprinted
 /// names (`style.3f9a1c2b7d.css`), so browsers may cache them for a year and a new theme is a new
 /// URL.

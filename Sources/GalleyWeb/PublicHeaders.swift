@@ -35,7 +35,8 @@ enum PublicHeaders {
 }
 
 /// Adds ``PublicHeaders`` to every answer that has not set them (errors, search, health checks,
-/// media, redirects); the admin's stricter ones, set inside, are kept.
+/// media, redirects); the admin's stricter ones, set inside, are kept, and an address under
+/// `/admin` that no route answers gets the admin's too.
 struct PublicHeadersMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -43,11 +44,10 @@ struct PublicHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
+        if request.uri.path == "/admin" || request.uri.path.hasPrefix("/admin/") {
+            AdminHeaders.adding(to: &response.headers)
+        }
         PublicHeaders.adding(to: &response.headers, site: site)
         return response
     }
-}
-
-extension HTTPField.Name {
-    static let strictTransportSecurity = Self("Strict-Transport-Security")!
 }

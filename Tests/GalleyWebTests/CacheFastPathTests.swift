@@ -33,7 +33,11 @@ import Glibc
             #expect(second.headers[.requestID] == "trace-42")
             #expect(second.headers[.server] == "Galley")
             #expect(second.headers[.date]?.hasSuffix(" GMT") == true)
-            for name: HTTPField.Name in [.contentType, .cacheControl, .eTag, .vary, .contentLength] {
+            for name: HTTPField.Name in [
+                .contentType, .cacheControl, .eTag, .vary, .contentLength, .contentSecurityPolicy, .xFrameOptions, .referrerPolicy,
+                .xContentTypeOptions, .strictTransportSecurity,
+            ] {
+                #expect(second.headers[name] != nil, "\(name) on a hit")
                 #expect(second.headers[name] == first.headers[name], "\(name)")
             }
             let notModified = try await client.get("/posts/first", headers: [.ifNoneMatch: first.headers[.eTag] ?? ""])

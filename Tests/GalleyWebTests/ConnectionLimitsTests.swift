@@ -61,8 +61,8 @@ import Glibc
     @Test func anIdleKeepAliveConnectionIsClosedAtTheIdleTimeout() async throws {
         let blog = ResponseCacheTests.Fixture()
         try await blog.publish("first")
-        try await live(blog) { client, port in
-            _ = try await client.get("/posts/first")
+        // No request of the test client's here: its own connection may be closed at these timeouts.
+        try await live(blog) { _, port in
             let exchange = try await RawSocket.onThread {
                 try RawSocket(port: port).exchange(["GET /posts/first HTTP/1.1\r\nHost: x\r\n\r\n"], wait: .seconds(5))
             }
@@ -102,7 +102,7 @@ import Glibc
             }
             #expect(RawHTTP.responses(exchange.text).map(\.status) == [200])
             #expect(ContinuousClock.now - started < .seconds(2))
-            let closed = idle.filter { $0.isClosedByServer(within: .seconds(1)) }.count
+            let closed = try await RawSocket.onThread { idle.filter { $0.isClosedByServer(within: .seconds(1)) }.count }
             #expect(closed >= 1, "one of the idle connections made room")
         }
     }

@@ -2,7 +2,6 @@ import HTTPTypes
 import Hummingbird
 
 extension HTTPField.Name {
-    static let contentSecurityPolicy = Self("Content-Security-Policy")!
     static let referrerPolicy = Self("Referrer-Policy")!
     static let xFrameOptions = Self("X-Frame-Options")!
 }
@@ -27,15 +26,22 @@ enum AdminHeaders {
     }
 }
 
+extension AdminHeaders {
+    /// `headers` with each admin header it does not set itself, but the content type.
+    static func adding(to headers: inout HTTPFields) {
+        for field in fields(contentType: "") where field.name != .contentType && headers[field.name] == nil {
+            headers.append(field)
+        }
+    }
+}
+
 /// Adds the admin's headers to whatever an admin route answers (redirects, JSON, errors).
 struct AdminHeadersMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        for field in AdminHeaders.fields(contentType: "") where field.name != .contentType && response.headers[field.name] == nil {
-            response.headers.append(field)
-        }
+        AdminHeaders.adding(to: &response.headers)
         return response
     }
 }
