@@ -105,6 +105,25 @@ let package = Package(
             dependencies: ["Highlight"],
             path: "Benchmarks/highlight/Sources"
         ),
+        // Fuzzing (scripts/fuzz.sh): what each target checks, and libFuzzer's entry points.
+        .target(
+            name: "FuzzHarness",
+            dependencies: [
+                "GalleyWeb", "GalleyCore", "GalleyMarkdown",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Fuzz/Harness"
+        ),
+        .executableTarget(name: "fuzz-raw-head", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/raw-head"),
+        .executableTarget(name: "fuzz-markdown", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/markdown"),
+        .executableTarget(name: "fuzz-front-matter", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/front-matter"),
+        .executableTarget(name: "fuzz-search", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/search"),
+        .testTarget(
+            name: "FuzzCorpusTests",
+            dependencies: ["FuzzHarness"]
+        ),
         .testTarget(
             name: "HighlightTests",
             dependencies: ["Highlight"]

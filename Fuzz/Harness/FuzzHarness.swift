@@ -1,0 +1,95 @@
+import Foundation
+import GalleyCore
+import GalleyMarkdown
+@testable import GalleyWeb
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+
+/// What each fuzz target checks on one input: the same functions run under libFuzzer
+/// (`scripts/fuzz.sh`) and over the committed corpus in `make test` (`FuzzCorpusTests`). A
+/// finding is a trap (`precondition`), which libFuzzer reports with the input that caused it.
+public enum FuzzHarness {
+    public static let targets: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
+        "raw-head": rawHead, "markdown": markdown, "front-matter": frontMatter, "search": search,
+    ]
+
+    /// The raw fast path's head parser against SwiftNIO's (llhttp): every head the raw path would
+    /// answer, SwiftNIO must read as one request with the same method, target and headers, ending
+    /// at the same byte; whatever follows is the next request for both.
+    public static func rawHead(_ bytes: UnsafeRawBufferPointer) {
+        guard case .head(let head) = RawRequestHead.parse(bytes), head.answerable else { return }
+        let sentinel = "GET /__next HTTP/1.1\r\n\r\n"
+        var input = ByteBufferAllocator().buffer(capacity: head.length + sentinel.utf8.count)
+        input.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<head.length]))
+        input.writeString(sentinel)
+        let parts = nioParts(input)
+        func text(_ range: Range<Int>?) -> String? {
+            range.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+        }
+        guard parts.count == 4, case .head(let nio) = parts[0], case .end = parts[1], case .head(let next) = parts[2], case .end = parts[3] else {
+            preconditionFailure("the raw path answers a head SwiftNIO reads otherwise: \(parts.map(describe)) for \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
+        precondition(nio.method == (head.method == .get ? .GET : .HEAD), "method: \(nio.method)")
+        precondition(nio.uri == text(head.target), "target: \(nio.uri) against \(text(head.target) ?? "")")
+        precondition(next.uri == "/__next", "the next request starts elsewhere for SwiftNIO: \(next.uri)")
+        precondition(nio.isKeepAlive, "SwiftNIO closes after it")
+        for (name, range) in [("accept-encoding", head.acceptEncoding), ("if-none-match", head.ifNoneMatch), ("x-request-id", head.requestID), ("x-forwarded-for", head.forwardedFor)] {
+            let values = nio.headers[name]
+            precondition(values == (text(range).map { [$0] } ?? []), "\(name): \(values) against \(text(range) ?? "none")")
+        }
+    }
+
+    /// The request parts SwiftNIO's parser reads from `input`, up to its first error.
+    static func nioParts(_ input: ByteBuffer) -> [HTTPServerRequestPart] {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
+        defer { _ = try? channel.finish() }
+        var parts: [HTTPServerRequestPart] = []
+        do {
+            try channel.writeInbound(input)
+            while let part = try channel.readInbound(as: HTTPServerRequestPart.self) { parts.append(part) }
+        } catch {
+            // A parse error ends what SwiftNIO reads; the parts before it stand.
+        }
+        return parts
+    }
+
+    private static func describe(_ part: HTTPServerRequestPart) -> String {
+        switch part {
+        case .head(let head): "head \(head.method) \(head.uri)"
+        case .body(let body): "body \(body.readableBytes)"
+        case .end: "end"
+        }
+    }
+
+    /// Markdown of any bytes renders, with ids that are unique and a table of contents that
+    /// matches the headings of the HTML.
+    public static func markdown(_ bytes: UnsafeRawBufferPointer) {
+        let rendered = MarkdownRenderer().render(String(decoding: bytes, as: UTF8.self))
+        let ids = rendered.tableOfContents.map(\.id)
+        precondition(Set(ids).count == ids.count, "heading ids repeat: \(ids)")
+        for id in ids { precondition(rendered.html.contains("id=\"\(id)\""), "no heading carries id \(id)") }
+        precondition(!rendered.html.contains("<script"), "a script tag came through")
+    }
+
+    /// Front matter of any text parses or is refused with a line inside the file.
+    public static func frontMatter(_ bytes: UnsafeRawBufferPointer) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        do {
+            _ = try MarkdownDocument.parse(text)
+        } catch {
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).count
+            precondition((1...max(1, lines)).contains(error.line), "error on line \(error.line) of \(lines)")
+        }
+    }
+
+    /// A search box's text gives terms or a message, and the snippet of any text for them is
+    /// made of that text's own words, with balanced marks.
+    public static func search(_ bytes: UnsafeRawBufferPointer) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let (queryText, document) = text.firstIndex(of: "\n").map { (String(text[..<$0]), String(text[text.index(after: $0)...])) } ?? (text, text)
+        guard let query = try? SearchQuery(queryText) else { return }
+        let snippet = SearchSnippet.make(document, for: query.terms)
+        precondition(snippet.filter { $0 == SearchHit.markStart }.count == snippet.filter { $0 == SearchHit.markEnd }.count, "unbalanced marks")
+    }
+}
