@@ -21,6 +21,7 @@ test: deps
 	scripts/check-deploy.sh
 	scripts/check-browser.sh
 	python3 Tests/postgres/check_replicas.py .build/debug/galley
+	python3 Tests/crash/check_crash.py .build/debug/galley
 
 # Headless Chromium pictures of the theme, for the README (docs/screenshots/).
 screenshots: build

@@ -1,6 +1,9 @@
 """What the scripts that run galley and other servers on loopback share: counting checks,
-free ports, waiting for a listener and stopping a process by its PID."""
+free ports, waiting for a listener, stopping a process by its PID, and plain HTTP with the
+admin's cookies and form fields."""
 
+import http.client
+import re
 import signal
 import socket
 import subprocess
@@ -54,3 +57,26 @@ def stop(process, how=signal.SIGTERM):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def request(port, path, method="GET", headers=None, body=None, timeout=20):
+    """One request on its own connection: status, lower-cased headers, body text, Set-Cookie lines."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    cookies = [value for name, value in response.getheaders() if name.lower() == "set-cookie"]
+    return response.status, {name.lower(): value for name, value in response.getheaders()}, data.decode("utf-8", "replace"), cookies
+
+
+def cookie_value(cookies, name):
+    for line in cookies:
+        if line.startswith(name + "="):
+            return line.split(";")[0].partition("=")[2]
+    return ""
+
+
+def field(body, name):
+    match = re.search(rf'name="{name}" value="([^"]*)"', body)
+    return match.group(1) if match else ""

@@ -14,7 +14,6 @@ serves the copy. Last, the server is restarted to accept TLS only: `sslmode=requ
 started by PID.
 """
 
-import http.client
 import os
 import re
 import shutil
@@ -28,33 +27,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "deploy"))
-from harness import Checks, free_port, stop  # noqa: E402
+from harness import Checks, cookie_value, field, free_port, request, stop  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 check = Checks("replicas")
 PASSWORD = "correct horse battery"
-
-
-def request(port, path, method="GET", headers=None, body=None, timeout=20):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    connection.request(method, path, body=body, headers=headers or {})
-    response = connection.getresponse()
-    data = response.read()
-    connection.close()
-    cookies = [value for name, value in response.getheaders() if name.lower() == "set-cookie"]
-    return response.status, {name.lower(): value for name, value in response.getheaders()}, data.decode("utf-8", "replace"), cookies
-
-
-def cookie_value(cookies, name):
-    for line in cookies:
-        if line.startswith(name + "="):
-            return line.split(";")[0].partition("=")[2]
-    return ""
-
-
-def field(body, name):
-    match = re.search(rf'name="{name}" value="([^"]*)"', body)
-    return match.group(1) if match else ""
 
 
 class Galley:
