@@ -6,9 +6,6 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The event-loop fast path, over real sockets: answers must be the ones the application gives.
 @Suite struct CacheFastPathTests {
@@ -119,8 +116,6 @@ import Glibc
 
 /// Writes requests on one TCP connection at once and reads until the server closes it.
 enum RawHTTP {
-    struct Failed: Error {}
-
     /// The responses in `text`, one after the other, by their `Content-Length`.
     static func responses(_ text: String) -> [(status: Int, head: String, body: String)] {
         var rest = Substring(text)
@@ -141,43 +136,9 @@ enum RawHTTP {
         try await exchange(port: port, pieces: [requests.joined()])
     }
 
-    /// Sends each piece in a write of its own, 20 ms apart, so the server reads them separately.
-    /// The blocking socket calls run on a thread of their own: on the concurrency pool (two
-    /// threads on a two-core machine) two waiting tests would starve the server they wait for.
+    /// Sends each piece in a write of its own, 20 ms apart, so the server reads them separately,
+    /// and reads until the server closes the connection (10 s at most), on a thread of its own.
     static func exchange(port: Int, pieces: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try blockingExchange(port: port, pieces: pieces) }) }.start()
-        }
-    }
-
-    private static func blockingExchange(port: Int, pieces: [String]) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failed() }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failed() }
-        var nodelay: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &nodelay, socklen_t(MemoryLayout<Int32>.size))
-        for (index, piece) in pieces.enumerated() {
-            if index > 0 { usleep(20_000) }
-            let bytes = Array(piece.utf8)
-            guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else { throw Failed() }
-        }
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { break }
-            received += chunk[0..<count]
-        }
-        return String(decoding: received, as: UTF8.self)
+        try await RawSocket.onThread { try RawSocket(port: port).exchange(pieces, wait: .seconds(10)).text }
     }
 }
