@@ -128,12 +128,13 @@ final class RawCacheFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             case .unsupported:
                 handOnEverything()
             case .head(let head):
+                // It has arrived whole: waiting to answer it is no slow head.
+                ledger.headStarted = nil
                 if mustHold(context) {
                     holding = true
                     pending = input
                     return
                 }
-                ledger.headStarted = nil
                 if head.answerable, !ledger.unanswered, answer(head, in: input, context: context) {
                     input.moveReaderIndex(forwardBy: head.length)
                 } else if !head.keepAlive {
