@@ -34,6 +34,14 @@ import Testing
         #expect(renderer.render(String(repeating: "## h\n", count: 1000)).tableOfContents.last?.id == "h-1000")
     }
 
+    /// A link inside a heading points into the heading's own text; the heading node, replaced by
+    /// the one carrying its id, was freed before the HTML was written (a use after free that
+    /// AddressSanitizer reports for this input; `scripts/sanitize.sh address` runs it).
+    @Test func linksInHeadingsOutliveTheHeadingTheyMovedFrom() {
+        let result = renderer.render("## h >](https://example.Se[X]n 2\n\n## see [the docs](https://example.com/a/long/path/to/read)\n")
+        #expect(result.html.contains(#"href="https://example.com/a/long/path/to/read">the docs</a>"#), "\(result.html)")
+    }
+
     @Test func headingWithoutWordsStillGetsAnID() {
         #expect(renderer.render("# ???\n").tableOfContents.map(\.id) == ["section"])
         #expect(renderer.render("# Ünïcödé 日本\n").tableOfContents.map(\.id) == ["ünïcödé-日本"])
