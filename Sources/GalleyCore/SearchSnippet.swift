@@ -45,12 +45,20 @@ public enum SearchSnippet {
         var cursor = words[from].range.lowerBound
         for index in from..<to {
             let range = words[index].range
-            snippet += text[cursor..<range.lowerBound]
+            snippet += unmarked(text[cursor..<range.lowerBound])
             snippet += marked.contains(index) ? "\(SearchHit.markStart)\(text[range])\(SearchHit.markEnd)" : String(text[range])
             cursor = range.upperBound
         }
         if to < words.count || !readAll { snippet += "…" }
         return snippet
+    }
+
+    /// Text between words without the two mark characters, which only the snippet may place: a
+    /// post containing them would otherwise open or close a `<mark>` (the search fuzz target's
+    /// first finding). Words never hold them: they are not letters or digits.
+    private static func unmarked(_ text: Substring) -> Substring {
+        guard text.contains(where: { $0 == SearchHit.markStart || $0 == SearchHit.markEnd }) else { return text }
+        return Substring(text.filter { $0 != SearchHit.markStart && $0 != SearchHit.markEnd })
     }
 
     /// Where a match of any term that ends at word `index` starts.

@@ -90,6 +90,19 @@ import Testing
         }
     }
 
+    /// The snippet's mark characters in a post's own text never reach the page as marks.
+    @Test(arguments: StoreKind.allCases)
+    func markCharactersInAPostAreNotMarks(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            try await PostWriter(store: store, clock: { Self.now }).save(PostDraft(
+                slug: Slug("marks"), title: "Marks", source: "Odd \u{E001} bytes \u{E000}around the word needle here.",
+                status: .published, publishedAt: Self.now.addingTimeInterval(-60)
+            ))
+            let snippet = try #require(try await store.search(SearchQuery("needle"), page: PageRequest(), at: Self.now).items.first?.snippet)
+            #expect(snippet == "Odd  bytes around the word \(SearchHit.markStart)needle\(SearchHit.markEnd) here")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func phrasesPrefixesAndAccentsWork(kind: StoreKind) async throws {
         try await kind.withStore { store in
