@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func aKeepAliveGetIsReadWithTheHeadersThatChooseTheAnswer() throws {
-        let text = "GET /posts/first?page=2 HTTP/1.1\r\nHost: x\r\nACCEPT-encoding:  gzip, br \r\nIf-None-Match: \"abc\"\r\n"
+        let text = "GET /posts/first?page=2 HTTP/1.1\r\nHost: x\r\nACCEPT-encoding: \t gzip, br\r\nIf-None-Match: \"abc\"\r\n"
             + "x-request-id: trace-1\r\nX-Forwarded-For: 10.0.0.1\r\n\r\nGET /next HTTP/1.1\r\n"
         let head = try head(text)
         #expect(head.method == .get)
@@ -50,6 +50,13 @@ import Testing
         #expect(try !head("GET / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc").answerable)
         #expect(try !head("GET / HTTP/1.1\r\nAccept-Encoding: gzip\r\naccept-encoding: br\r\n\r\n").answerable, "repeated headers go the general way")
         #expect(try head("GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").answerable)
+    }
+
+    /// Leading blanks go, trailing ones stay in the value, as SwiftNIO reads it (the raw-head fuzz
+    /// target's findings: a trailing tab, then a trailing space).
+    @Test func aValueKeepsItsTrailingBlanksAsSwiftNIOKeepsThem() throws {
+        let text = "GET / HTTP/1.1\r\nAccept-Encoding: \tgzip\t \r\n\r\n"
+        #expect(slice(text, try head(text).acceptEncoding) == "gzip\t ")
     }
 
     @Test func tokensAndTabsAreFine() throws {
@@ -93,8 +100,6 @@ import Testing
             "G@T / HTTP/1.1\r\n\r\n",
             "G\u{0}T / HTTP/1.1\r\n\r\n",
             "\rGET / HTTP/1.1\r\n\r\n",
-            // SwiftNIO keeps trailing tabs in a value (found by the raw-head fuzz target).
-            "GET / HTTP/1.1\r\nAccept-Encoding: \tgzip\t\r\n\r\n",
         ]
         for text in refused {
             #expect(parse(text) == .unsupported, "\(text.prefix(80).debugDescription)")
