@@ -26,7 +26,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$work" "$findings"
   log="$scratch/fuzz-$target.log"
   set +e
-  ASAN_OPTIONS=detect_leaks=0 "$scratch/debug/fuzz-$target" "$work" "Fuzz/corpus/$target" \
+  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$scratch/debug/fuzz-$target" "$work" "Fuzz/corpus/$target" \
     -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$findings/" -print_final_stats=1 >"$log" 2>&1
   code=$?
   set -e

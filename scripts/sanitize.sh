@@ -17,7 +17,8 @@ for kind in "${kinds[@]}"; do
   swift build --build-tests --sanitize="$kind" --scratch-path "$scratch"
   log="$scratch/test.log"
   # halt_on_error: the first report fails the run; leaks are not what this looks for.
-  ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  # The Swift backtracer is off: it hung reading memory after a sanitizer report.
+  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     scripts/postgres.sh run env GALLEY_REQUIRE_POSTGRES=1 swift test --skip-build --sanitize="$kind" --scratch-path "$scratch" 2>&1 | tee "$log" | grep -E "Test run|WARNING: ThreadSanitizer|ERROR: AddressSanitizer|SUMMARY" || true
   if grep -qE "WARNING: ThreadSanitizer|ERROR: AddressSanitizer" "$log" || ! grep -q "Test run with .* passed" "$log"; then
     echo "sanitize $kind: FAILED (log in $log)" >&2

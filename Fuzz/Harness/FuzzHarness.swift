@@ -83,6 +83,13 @@ public enum FuzzHarness {
         }
     }
 
+    /// By UTF-8 bytes: a tag's `>` can share a Character with a combining character after it.
+    static func occurrences(_ needle: String, in text: String) -> Int {
+        let bytes = Array(text.utf8), pattern = Array(needle.utf8)
+        guard bytes.count >= pattern.count else { return 0 }
+        return (0...(bytes.count - pattern.count)).filter { bytes[$0..<($0 + pattern.count)].elementsEqual(pattern) }.count
+    }
+
     /// A search box's text gives terms or a message, and the snippet of any text for them is
     /// made of that text's own words, with balanced marks.
     public static func search(_ bytes: UnsafeRawBufferPointer) {
@@ -90,6 +97,10 @@ public enum FuzzHarness {
         let (queryText, document) = text.firstIndex(of: "\n").map { (String(text[..<$0]), String(text[text.index(after: $0)...])) } ?? (text, text)
         guard let query = try? SearchQuery(queryText) else { return }
         let snippet = SearchSnippet.make(document, for: query.terms)
-        precondition(snippet.filter { $0 == SearchHit.markStart }.count == snippet.filter { $0 == SearchHit.markEnd }.count, "unbalanced marks")
+        // By scalar: a mark can share a Character with a combining character after it.
+        let scalars = snippet.unicodeScalars
+        precondition(scalars.filter { Character($0) == SearchHit.markStart }.count == scalars.filter { Character($0) == SearchHit.markEnd }.count, "unbalanced marks")
+        let html = SearchPage.highlight(snippet)
+        precondition(occurrences("<mark>", in: html) == occurrences("</mark>", in: html), "unbalanced <mark> tags in \(html)")
     }
 }

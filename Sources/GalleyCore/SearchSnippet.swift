@@ -57,8 +57,11 @@ public enum SearchSnippet {
     /// post containing them would otherwise open or close a `<mark>` (the search fuzz target's
     /// first finding). Words never hold them: they are not letters or digits.
     private static func unmarked(_ text: Substring) -> Substring {
-        guard text.contains(where: { $0 == SearchHit.markStart || $0 == SearchHit.markEnd }) else { return text }
-        return Substring(text.filter { $0 != SearchHit.markStart && $0 != SearchHit.markEnd })
+        let marks: Set<Unicode.Scalar> = [SearchHit.markStart.unicodeScalars.first!, SearchHit.markEnd.unicodeScalars.first!]
+        guard text.unicodeScalars.contains(where: marks.contains) else { return text }
+        var kept = String.UnicodeScalarView()
+        kept.append(contentsOf: text.unicodeScalars.filter { !marks.contains($0) })
+        return Substring(String(kept))
     }
 
     /// Where a match of any term that ends at word `index` starts.

@@ -50,10 +50,19 @@ struct SearchPage: PageView {
         pagination = Pagination(page, path: SitePath.search(text))
     }
 
+    /// The snippet as HTML, its marks as `<mark>` tags. By Unicode scalar, not Character: a mark
+    /// before a word that starts with a combining character is one Character with it, and was
+    /// left as it was while its closing mark became `</mark>` (the search fuzz target).
     static func highlight(_ snippet: String) -> String {
-        HTML.escape(snippet)
-            .replacing(String(SearchHit.markStart), with: "<mark>")
-            .replacing(String(SearchHit.markEnd), with: "</mark>")
+        var html = String.UnicodeScalarView()
+        for scalar in HTML.escape(snippet).unicodeScalars {
+            switch Character(scalar) {
+            case SearchHit.markStart: html.append(contentsOf: "<mark>".unicodeScalars)
+            case SearchHit.markEnd: html.append(contentsOf: "</mark>".unicodeScalars)
+            default: html.append(scalar)
+            }
+        }
+        return String(html)
     }
 }
 
