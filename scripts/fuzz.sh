@@ -15,9 +15,10 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(raw-head markdown front-matter search)
 
 scratch=.build-fuzz
+mkdir -p "$scratch"
 for target in "${targets[@]}"; do
-  swift build --scratch-path "$scratch" --sanitize=fuzzer --sanitize=address --product "fuzz-$target" >"$scratch.build-$target.log" 2>&1 \
-    || { cat "$scratch.build-$target.log" >&2; exit 1; }
+  swift build --scratch-path "$scratch" --sanitize=fuzzer --sanitize=address --product "fuzz-$target" >"$scratch/build-$target.log" 2>&1 \
+    || { cat "$scratch/build-$target.log" >&2; exit 1; }
 done
 
 status=0
