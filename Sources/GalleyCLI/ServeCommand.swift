@@ -104,17 +104,16 @@ struct ServeCommand: AsyncParsableCommand {
         let proxies = settings.value(trustedProxy, flag: "--trusted-proxy", env: "GALLEY_TRUSTED_PROXY", default: .none, expectation: "a comma-separated list of IP addresses or CIDR ranges") { TrustedProxies(parsing: $0) }
         let metricsAllowed = settings.value(metricsAllow, flag: "--metrics-allow", env: "GALLEY_METRICS_ALLOW", default: MetricsAccess.loopback.allowed, expectation: "a comma-separated list of IP addresses or CIDR ranges") { AddressRanges(parsing: $0) }
         let token = settings.value(metricsToken, flag: "--metrics-token", env: "GALLEY_METRICS_TOKEN", default: nil, expectation: "a token of at least 16 characters") { $0.count >= 16 ? $0 : nil }
-        let uploadMiB = settings.value(uploadLimit, flag: "--upload-limit", env: "GALLEY_UPLOAD_LIMIT", default: WebConfiguration.defaultUploadLimit >> 20, expectation: "a whole number of MiB from 1 to 1024") { Int($0).flatMap { (1...1024).contains($0) ? $0 : nil } }
+        let uploadMiB = settings.value(uploadLimit, flag: "--upload-limit", env: "GALLEY_UPLOAD_LIMIT", default: WebConfiguration.defaultUploadLimit >> 20, expectation: "a whole number of MiB from 1 to 1024", Parse.whole(1...1024))
         let defaultLimits = ConnectionLimits.defaults
-        func whole(_ range: ClosedRange<Int>) -> (String) -> Int? { { Int($0).flatMap { range.contains($0) ? $0 : nil } } }
         let limits = ConnectionLimits(
-            maxConnections: settings.value(maxConnections, flag: "--max-connections", env: "GALLEY_MAX_CONNECTIONS", default: defaultLimits.maxConnections, expectation: "a whole number from 16 to 1000000", whole(16...1_000_000)),
-            idleTimeout: .seconds(settings.value(idleTimeout, flag: "--idle-timeout", env: "GALLEY_IDLE_TIMEOUT", default: Int(defaultLimits.idleTimeout.components.seconds), expectation: "a whole number of seconds from 1 to 3600", whole(1...3600))),
-            headTimeout: .seconds(settings.value(headTimeout, flag: "--head-timeout", env: "GALLEY_HEAD_TIMEOUT", default: Int(defaultLimits.headTimeout.components.seconds), expectation: "a whole number of seconds from 1 to 600", whole(1...600))),
-            maxHeadBytes: settings.value(maxHeadSize, flag: "--max-head-size", env: "GALLEY_MAX_HEAD_SIZE", default: defaultLimits.maxHeadBytes >> 10, expectation: "a whole number of KiB from 1 to 1024", whole(1...1024)) << 10,
-            maxHeaderCount: settings.value(maxHeaders, flag: "--max-headers", env: "GALLEY_MAX_HEADERS", default: defaultLimits.maxHeaderCount, expectation: "a whole number from 10 to 1000", whole(10...1000)),
-            maxPipelined: settings.value(maxPipelined, flag: "--max-pipelined", env: "GALLEY_MAX_PIPELINED", default: defaultLimits.maxPipelined, expectation: "a whole number from 1 to 1024", whole(1...1024)),
-            expensivePerMinute: settings.value(rateLimit, flag: "--rate-limit", env: "GALLEY_RATE_LIMIT", default: defaultLimits.expensivePerMinute, expectation: "a whole number from 0 to 100000", whole(0...100_000))
+            maxConnections: settings.value(maxConnections, flag: "--max-connections", env: "GALLEY_MAX_CONNECTIONS", default: defaultLimits.maxConnections, expectation: "a whole number from 16 to 1000000", Parse.whole(16...1_000_000)),
+            idleTimeout: .seconds(settings.value(idleTimeout, flag: "--idle-timeout", env: "GALLEY_IDLE_TIMEOUT", default: Int(defaultLimits.idleTimeout.components.seconds), expectation: "a whole number of seconds from 1 to 3600", Parse.whole(1...3600))),
+            headTimeout: .seconds(settings.value(headTimeout, flag: "--head-timeout", env: "GALLEY_HEAD_TIMEOUT", default: Int(defaultLimits.headTimeout.components.seconds), expectation: "a whole number of seconds from 1 to 600", Parse.whole(1...600))),
+            maxHeadBytes: settings.value(maxHeadSize, flag: "--max-head-size", env: "GALLEY_MAX_HEAD_SIZE", default: defaultLimits.maxHeadBytes >> 10, expectation: "a whole number of KiB from 1 to 1024", Parse.whole(1...1024)) << 10,
+            maxHeaderCount: settings.value(maxHeaders, flag: "--max-headers", env: "GALLEY_MAX_HEADERS", default: defaultLimits.maxHeaderCount, expectation: "a whole number from 10 to 1000", Parse.whole(10...1000)),
+            maxPipelined: settings.value(maxPipelined, flag: "--max-pipelined", env: "GALLEY_MAX_PIPELINED", default: defaultLimits.maxPipelined, expectation: "a whole number from 1 to 1024", Parse.whole(1...1024)),
+            expensivePerMinute: settings.value(rateLimit, flag: "--rate-limit", env: "GALLEY_RATE_LIMIT", default: defaultLimits.expensivePerMinute, expectation: "a whole number from 0 to 100000", Parse.whole(0...100_000))
         )
         let database = dataOptions.database(&settings)
         try settings.validate()

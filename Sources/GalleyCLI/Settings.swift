@@ -43,8 +43,13 @@ struct ConfigurationError: Error, CustomStringConvertible {
 }
 
 enum Parse {
+    /// A whole number in `range`.
+    static func whole(_ range: ClosedRange<Int>) -> (String) -> Int? {
+        { Int($0).flatMap { range.contains($0) ? $0 : nil } }
+    }
+
     static func port(_ text: String) -> Int? {
-        Int(text).flatMap { (0...65_535).contains($0) ? $0 : nil }
+        whole(0...65_535)(text)
     }
 
     static func host(_ text: String) -> String? {
@@ -58,7 +63,7 @@ enum Parse {
     }
 
     static func cacheSize(_ text: String) -> Int? {
-        Int(text).flatMap { (0...65_536).contains($0) ? $0 : nil }
+        whole(0...65_536)(text)
     }
 
     static func logLevel(_ text: String) -> Logger.Level? {
