@@ -1,7 +1,6 @@
 import Foundation
 import GalleyCore
 import Hummingbird
-import NIOCore
 
 /// The fields of an `application/x-www-form-urlencoded` body.
 struct Form: Sendable {
@@ -40,14 +39,7 @@ struct Form: Sendable {
             throw GalleyError(.invalidInput, "send this form as application/x-www-form-urlencoded")
         }
         let tooLarge = GalleyError(.tooLarge, "this form can be at most \(AdminFormats.size(limit)); it was larger")
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw tooLarge
-        }
-        guard body.readableBytes <= limit else { throw tooLarge }
+        let body = try await request.collectBody(upTo: limit, orThrow: tooLarge)
         return Form(encoded: String(buffer: body))
     }
 

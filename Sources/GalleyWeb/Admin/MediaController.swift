@@ -2,7 +2,6 @@ import Foundation
 import GalleyCore
 import HTTPTypes
 import Hummingbird
-import NIOCore
 
 extension HTTPField.Name {
     static let fileName = Self("X-File-Name")!
@@ -28,14 +27,8 @@ struct MediaController: Sendable {
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let tooLarge = GalleyError(.tooLarge, "images can be at most \(AdminFormats.size(uploadLimit)); this one is larger")
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > uploadLimit { throw tooLarge }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: uploadLimit)
-        } catch is NIOTooManyBytesError {
-            // A chunked body has no length to refuse it by before it arrives.
-            throw tooLarge
-        }
+        var request = request
+        let body = try await request.collectBody(upTo: uploadLimit, orThrow: tooLarge)
         let bytes = Array(body.readableBytesView)
         guard !bytes.isEmpty else { throw GalleyError(.invalidInput, "the upload is empty") }
         guard let kind = ImageKind(sniffing: bytes) else { throw ImageKind.refusal(for: bytes) }
