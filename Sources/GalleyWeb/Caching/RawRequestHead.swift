@@ -47,7 +47,7 @@ struct RawRequestHead: Equatable {
 
     /// Reads a head of at most `maximumLength` bytes and `maximumFields` header fields; a larger
     /// one is SwiftNIO's to refuse or accept under the same limits.
-    static func parse(_ bytes: UnsafeRawBufferPointer, maximumLength: Int = maximumLength, maximumFields: Int = 100) -> Parsed {
+    static func parse(_ bytes: UnsafeRawBufferPointer, maximumLength: Int = maximumLength, maximumFields: Int = ConnectionLimits.defaults.maxHeaderCount) -> Parsed {
         let bytes = UnsafeRawBufferPointer(rebasing: bytes.prefix(maximumLength))
         let truncated = bytes.count == maximumLength
         guard let requestLineEnd = lineEnd(bytes, from: 0) else { return truncated ? .unsupported : .incomplete }
@@ -72,9 +72,7 @@ struct RawRequestHead: Equatable {
             let name = lineStart..<colon
             // Leading blanks only, as SwiftNIO does: it keeps trailing ones in the value (the
             // raw-head fuzz target found both a tab and a space), and the two must agree.
-            var valueStart = colon + 1
-            while valueStart < end, bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t") { valueStart += 1 }
-            let value = valueStart..<end
+            let value = skippingLeadingBlanks(bytes, (colon + 1)..<end)
             switch HeaderName(bytes, name) {
             case .contentLength:
                 guard !contentLengthSeen, let length = decimal(bytes, value) else { return .unsupported }
@@ -167,12 +165,23 @@ struct RawRequestHead: Equatable {
         field = value
     }
 
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+    }
+
+    /// `range` without the spaces and tabs at its start.
+    private static func skippingLeadingBlanks(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+        var first = range.lowerBound
+        while first < range.upperBound, isBlank(bytes[first]) { first += 1 }
+        return first..<range.upperBound
+    }
+
     /// `range` without the spaces and tabs at either end.
     private static func trimmingBlanks(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
-        var first = range.lowerBound, last = range.upperBound
-        while first < last, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
-        while last > first, bytes[last - 1] == UInt8(ascii: " ") || bytes[last - 1] == UInt8(ascii: "\t") { last -= 1 }
-        return first..<last
+        let range = skippingLeadingBlanks(bytes, range)
+        var last = range.upperBound
+        while last > range.lowerBound, isBlank(bytes[last - 1]) { last -= 1 }
+        return range.lowerBound..<last
     }
 
     /// Digits only, as RFC 9112 §6.3 wants; anything else (a sign, a list) is refused.

@@ -14,8 +14,6 @@ final class ConnectionRegistry: Sendable {
         self.metrics = metrics
     }
 
-    var count: Int { open.withLock { $0.count } }
-
     /// Adds a new connection, closing the quietest one to make room at the limit. False when
     /// every open connection is being answered: the new one is then to be refused.
     func admit(_ channel: any Channel, activity: ConnectionActivity) -> Bool {
