@@ -81,16 +81,10 @@ private struct SearchText {
     init(_ text: String) {
         self.text = text
         var words: [(Range<String.Index>, String)] = []
-        var start: String.Index?
-        for index in text.indices {
-            let isWordCharacter = text[index].isLetter || text[index].isNumber
-            if isWordCharacter, start == nil { start = index }
-            if !isWordCharacter, let begin = start {
-                words.append((begin..<index, SearchSnippet.fold(text[begin..<index])))
-                start = nil
-            }
+        SearchSnippet.forEachWord(in: text) { range in
+            words.append((range, SearchSnippet.fold(text[range])))
+            return true
         }
-        if let begin = start { words.append((begin..<text.endIndex, SearchSnippet.fold(text[begin...]))) }
         self.words = words
     }
 

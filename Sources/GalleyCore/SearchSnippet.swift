@@ -11,25 +11,12 @@ public enum SearchSnippet {
         let longest = terms.map { if case let .phrase(words) = $0 { words.count } else { 1 } }.max() ?? 1
         var words: [(range: Range<String.Index>, folded: String)] = []
         var firstMatch: Int?
-        var readAll = true
-        var start: String.Index?
-        func add(_ range: Range<String.Index>) {
+        let readAll = forEachWord(in: text) { range in
             words.append((range, fold(text[range])))
             if firstMatch == nil { firstMatch = matchStart(endingAt: words.count - 1, words, terms) }
-        }
-        for index in text.indices {
-            let isWordCharacter = text[index].isLetter || text[index].isNumber
-            if isWordCharacter, start == nil { start = index }
-            guard !isWordCharacter, let begin = start else { continue }
-            add(begin..<index)
-            start = nil
             let enough = firstMatch.map { words.count >= $0 + length + longest } ?? false
-            if enough || words.count >= wordLimit {
-                readAll = false
-                break
-            }
+            return !enough && words.count < wordLimit
         }
-        if readAll, let begin = start { add(begin..<text.endIndex) }
         guard !words.isEmpty else { return "" }
 
         var marked = Set<Int>()
@@ -51,6 +38,23 @@ public enum SearchSnippet {
         }
         if to < words.count || !readAll { snippet += "…" }
         return snippet
+    }
+
+    /// Calls `body` with the range of each word of `text` (a run of letters and digits, the rule
+    /// of ``SearchQuery/words(in:)``), in order, until it returns false; true if every word was read.
+    @discardableResult
+    static func forEachWord(in text: String, _ body: (Range<String.Index>) -> Bool) -> Bool {
+        var start: String.Index?
+        for index in text.indices {
+            let isWordCharacter = text[index].isLetter || text[index].isNumber
+            if isWordCharacter, start == nil { start = index }
+            guard !isWordCharacter, let begin = start else { continue }
+            start = nil
+            guard body(begin..<index) else { return false }
+        }
+        // The last word, at the very end: every word has been read, whatever `body` says.
+        if let begin = start { _ = body(begin..<text.endIndex) }
+        return true
     }
 
     /// Text between words without the two mark characters, which only the snippet may place: a
