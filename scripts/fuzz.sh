@@ -14,6 +14,7 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(raw-head markdown front-matter search)
 
+scripts/install-deps.sh
 scratch=.build-fuzz
 mkdir -p "$scratch"
 for target in "${targets[@]}"; do
