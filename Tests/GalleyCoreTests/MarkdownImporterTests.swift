@@ -65,7 +65,7 @@ import Testing
             #expect(report.created.count == 1)
             let failures = report.failures.map(\.description)
             #expect(failures.count == 4)
-            #expect(failures[0].hasSuffix("b-broken.md:4: invalid YAML: while parsing a flow sequence: did not find expected ',' or ']'"), "\(failures[0])")
+            #expect(failures[0].hasSuffix("b-broken.md:4: not valid YAML at line 4: while parsing a flow sequence: did not find expected ',' or ']'"), "\(failures[0])")
             #expect(failures[1].contains("c-untitled.md:1: no title"))
             #expect(failures[2].contains("d-same-slug.md: slug 'a-good' is already used by"))
             #expect(failures[3].hasSuffix("missing.md: no such file or folder"))
