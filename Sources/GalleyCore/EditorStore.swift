@@ -120,3 +120,20 @@ public protocol MediaStore: Sendable {
     func media(sha256: String) async throws -> Media?
     func mediaList() async throws -> [MediaInfo]
 }
+
+/// Old addresses: an imported post keeps answering at the addresses its old site served.
+public protocol AliasStore: Sendable {
+    /// The slug of the public post that `path` (normalized by ``AliasPath``) was an address of.
+    func aliasTarget(_ path: String, at now: Date) async throws -> Slug?
+}
+
+/// What an import needs beyond saving drafts: a post found by the file it came from, and
+/// whether a slug is free. Saving a draft with an ``PostOrigin`` stores its aliases; an alias
+/// another post already has stays that post's.
+public protocol ImportStore: AliasStore {
+    /// The post imported from `source` (a ``PostOrigin/source``), whatever its status.
+    func post(importedFrom source: String) async throws -> Post?
+
+    /// Whether a post lives at `slug` or redirects from it.
+    func slugIsTaken(_ slug: Slug) async throws -> Bool
+}

@@ -53,6 +53,7 @@ extension MemoryStore {
         posts[post.slug] = nil
         revisionsByPost[id] = nil
         redirects = redirects.filter { $0.value != id }
+        aliases = aliases.filter { $0.value != id }
         recordWrite()
     }
 
@@ -154,5 +155,19 @@ extension PostFilter {
         case .published: state == "published"
         case .trash: state == "trash"
         }
+    }
+}
+
+extension MemoryStore {
+    public func aliasTarget(_ path: String, at now: Date) -> Slug? {
+        aliases[path].flatMap(post(id:)).flatMap { $0.isPublic(at: now) ? $0.slug : nil }
+    }
+
+    public func post(importedFrom source: String) -> Post? {
+        posts.values.first { $0.origin?.source == source }
+    }
+
+    public func slugIsTaken(_ slug: Slug) -> Bool {
+        posts[slug] != nil || redirects[slug] != nil
     }
 }

@@ -9,6 +9,7 @@ public actor MemoryStore: Store {
     private var revision: Int64 = 0
     private var settings: [String: String] = [:]
     var redirects: [Slug: Int64] = [:]
+    var aliases: [String: Int64] = [:]
     var usersByID: [Int64: User] = [:]
     var sessions: [String: Session] = [:]
     var mediaByHash: [String: Media] = [:]
@@ -42,6 +43,10 @@ public actor MemoryStore: Store {
         if plan.appendsRevision {
             let last = revisionsByPost[post.id]?.last?.number ?? 0
             revisionsByPost[post.id, default: []].append(plan.revision(of: post.id, after: last))
+        }
+        if let origin = post.origin {
+            aliases = aliases.filter { $0.value != post.id }
+            for alias in origin.aliases where aliases[alias] == nil { aliases[alias] = post.id }
         }
         if let previous = self.post(id: post.id), previous.slug != post.slug {
             posts[previous.slug] = nil

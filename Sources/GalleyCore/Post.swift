@@ -28,12 +28,16 @@ public struct Post: Sendable, Equatable, Codable {
     public var authorID: Int64?
     /// When it was moved to the trash; a trashed post is a draft.
     public var trashedAt: Date?
+    /// The names the post is signed with (an imported post's `author`s). A byline is not a user.
+    public var bylines: [String]
+    /// Where an imported post came from; nil for a post written here.
+    public var origin: PostOrigin?
 
     public init(
         id: Int64, slug: Slug, title: String, summary: String, source: String,
         rendered: RenderedMarkdown, tags: [Tag], status: PostStatus,
         publishedAt: Date, createdAt: Date, updatedAt: Date, version: Int,
-        authorID: Int64? = nil, trashedAt: Date? = nil
+        authorID: Int64? = nil, trashedAt: Date? = nil, bylines: [String] = [], origin: PostOrigin? = nil
     ) {
         self.id = id
         self.slug = slug
@@ -49,6 +53,8 @@ public struct Post: Sendable, Equatable, Codable {
         self.version = version
         self.authorID = authorID
         self.trashedAt = trashedAt
+        self.bylines = bylines
+        self.origin = origin
     }
 
     /// Published and not scheduled for later than `now`.
@@ -62,6 +68,50 @@ public struct Post: Sendable, Equatable, Codable {
             publishedAt: publishedAt, updatedAt: updatedAt,
             readingMinutes: ReadingTime.minutes(words: rendered.wordCount)
         )
+    }
+}
+
+/// Where an imported post came from: its file, the addresses it had, and the front matter keys
+/// Galley has no field for.
+public struct PostOrigin: Sendable, Equatable, Codable {
+    /// The file, relative to the site root it was imported from (`_posts/2024-05-17-x.md`): the
+    /// post's identity for the next import.
+    public var source: String
+    /// The addresses the old site served it at, normalized by ``AliasPath``; each answers 301.
+    public var aliases: [String]
+    /// The front matter keys Galley has no field for, as a JSON object.
+    public var frontMatter: String
+
+    public init(source: String, aliases: [String] = [], frontMatter: String = "{}") {
+        self.source = source
+        self.aliases = aliases
+        self.frontMatter = frontMatter
+    }
+}
+
+/// An old address as Galley keeps and looks it up: one leading slash, no trailing slash, no
+/// `.html` or `/index.html`, no query or fragment; so that `/2019/03/x/`, `/2019/03/x`,
+/// `/2019/03/x.html` and `/2019/03/x/index.html` are one alias.
+public enum AliasPath {
+    public static func normalize(_ path: String) -> String? {
+        var path = Substring(path)
+        if let cut = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<cut] }
+        // A full URL keeps only its path.
+        if let scheme = path.range(of: "://") {
+            let rest = path[scheme.upperBound...]
+            path = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+        }
+        var text = "/" + path.drop(while: { $0 == "/" })
+        for suffix in ["/index.html", "/index.htm", ".html", ".htm"] where text.hasSuffix(suffix) {
+            text.removeLast(suffix.count)
+            break
+        }
+        while text.count > 1, text.hasSuffix("/") { text.removeLast() }
+        text = text.removingPercentEncoding ?? text
+        guard text != "/", !text.contains("//"), !text.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }),
+              !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        else { return nil }
+        return text
     }
 }
 

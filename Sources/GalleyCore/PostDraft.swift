@@ -11,10 +11,17 @@ public struct PostDraft: Sendable, Equatable {
     public var tags: [Tag]
     public var status: PostStatus
     public var publishedAt: Date
+    /// When the text last changed, if the author says (an import's `lastmod`); nil means now.
+    public var updatedAt: Date?
+    /// The post's bylines; nil keeps those it has (the editor does not change them).
+    public var bylines: [String]?
+    /// Where an import found it; nil keeps what the post has.
+    public var origin: PostOrigin?
 
     public init(
         slug: Slug, title: String, summary: String = "", source: String,
-        tags: [Tag] = [], status: PostStatus = .published, publishedAt: Date
+        tags: [Tag] = [], status: PostStatus = .published, publishedAt: Date,
+        updatedAt: Date? = nil, bylines: [String]? = nil, origin: PostOrigin? = nil
     ) {
         self.slug = slug
         self.title = title
@@ -23,13 +30,28 @@ public struct PostDraft: Sendable, Equatable {
         self.tags = tags
         self.status = status
         self.publishedAt = publishedAt
+        self.updatedAt = updatedAt
+        self.bylines = bylines
+        self.origin = origin
+    }
+
+    /// This draft with what it leaves as it is (each nil) taken from `existing`.
+    public func filled(from existing: Post) -> PostDraft {
+        var draft = self
+        draft.updatedAt = updatedAt ?? existing.updatedAt
+        draft.bylines = bylines ?? existing.bylines
+        draft.origin = origin ?? existing.origin
+        return draft
     }
 }
 
 extension Post {
     /// The fields an author controls, to tell whether a save changes anything.
     public var draft: PostDraft {
-        PostDraft(slug: slug, title: title, summary: summary, source: source, tags: tags, status: status, publishedAt: publishedAt)
+        PostDraft(
+            slug: slug, title: title, summary: summary, source: source, tags: tags, status: status,
+            publishedAt: publishedAt, updatedAt: updatedAt, bylines: bylines, origin: origin
+        )
     }
 
     /// The text lists show under the title: the author's summary, else the first paragraph, cut

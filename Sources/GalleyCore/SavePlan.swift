@@ -21,13 +21,16 @@ public struct SavePlan: Sendable {
             post = Post(
                 id: 0, slug: draft.slug, title: draft.title, summary: draft.summary, source: draft.source,
                 rendered: rendered, tags: draft.tags, status: draft.status, publishedAt: draft.publishedAt,
-                createdAt: now, updatedAt: now, version: 1, authorID: userID
+                createdAt: now, updatedAt: draft.updatedAt ?? now, version: 1, authorID: userID,
+                bylines: draft.bylines ?? [], origin: draft.origin
             )
             outcome = .created
             appendsRevision = true
             redirectFrom = nil
             return
         }
+        let givenUpdate = draft.updatedAt
+        let draft = draft.filled(from: existing)
         let authorChanged = existing.draft != draft
         post = existing
         post.slug = draft.slug
@@ -38,9 +41,11 @@ public struct SavePlan: Sendable {
         post.status = draft.status
         post.publishedAt = draft.publishedAt
         post.rendered = rendered
+        post.bylines = draft.bylines ?? []
+        post.origin = draft.origin
         if authorChanged {
             post.version += 1
-            post.updatedAt = now
+            post.updatedAt = givenUpdate ?? now
         }
         outcome = authorChanged || existing.rendered != rendered ? .updated : .unchanged
         appendsRevision = authorChanged

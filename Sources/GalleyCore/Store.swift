@@ -62,7 +62,7 @@ public protocol SettingsStore: Sendable {
 }
 
 /// Everything the web application needs from storage.
-public protocol Store: PostStore, DiscoveryStore, SettingsStore, EditorStore, UserStore, MediaStore {
+public protocol Store: PostStore, DiscoveryStore, SettingsStore, EditorStore, UserStore, MediaStore, ImportStore {
     /// Throws when the database cannot answer a trivial query.
     func checkHealth() async throws
 

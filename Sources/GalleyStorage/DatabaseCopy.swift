@@ -53,7 +53,8 @@ public struct DatabaseCopy: Sendable {
             ("id", .int), ("slug", .text), ("title", .text), ("summary", .text), ("excerpt", .text), ("source", .text),
             ("html", .text), ("toc", .text), ("plain_text", .text), ("first_paragraph", .text), ("word_count", .int),
             ("status", .text), ("published_at", .int), ("created_at", .int), ("updated_at", .int), ("version", .int),
-            ("author_id", .optionalInt), ("trashed_at", .optionalInt),
+            ("author_id", .optionalInt), ("trashed_at", .optionalInt), ("bylines", .text), ("origin", .optionalText),
+            ("origin_source", .optionalText),
         ]),
         Table(name: "post_tags", key: "post_id, tag_slug", columns: [
             ("post_id", .int), ("tag_slug", .text), ("tag_name", .text), ("position", .int),
@@ -63,6 +64,7 @@ public struct DatabaseCopy: Sendable {
             ("kind", .text), ("author_id", .optionalInt),
         ]),
         Table(name: "slug_redirects", key: "old_slug", columns: [("old_slug", .text), ("post_id", .int)]),
+        Table(name: "post_aliases", key: "path", columns: [("path", .text), ("post_id", .int)]),
         Table(name: "media", key: "sha256", columns: [
             ("sha256", .text), ("kind", .text), ("bytes", .blob), ("size", .int), ("original_name", .text),
             ("uploaded_by", .optionalInt), ("created_at", .int),

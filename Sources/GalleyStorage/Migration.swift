@@ -266,5 +266,37 @@ enum Migrations {
                 "CREATE INDEX post_tags_by_tag ON post_tags (tag_slug, post_id) INCLUDE (tag_name)",
             ]
         ),
+        Migration(
+            version: 7,
+            name: "bylines, where imported posts came from, and their old addresses",
+            // `origin` is the JSON of a PostOrigin; its source is also a column, to find the post
+            // an import updates, and its aliases are rows, to answer old addresses.
+            sqlite: [
+                "ALTER TABLE posts ADD COLUMN bylines TEXT NOT NULL DEFAULT '[]'",
+                "ALTER TABLE posts ADD COLUMN origin TEXT",
+                "ALTER TABLE posts ADD COLUMN origin_source TEXT",
+                "CREATE UNIQUE INDEX posts_by_origin ON posts (origin_source) WHERE origin_source IS NOT NULL",
+                """
+                CREATE TABLE post_aliases (
+                    path TEXT PRIMARY KEY,
+                    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE
+                )
+                """,
+                "CREATE INDEX post_aliases_by_post ON post_aliases (post_id)",
+            ],
+            postgres: [
+                "ALTER TABLE posts ADD COLUMN bylines TEXT NOT NULL DEFAULT '[]'",
+                "ALTER TABLE posts ADD COLUMN origin TEXT",
+                "ALTER TABLE posts ADD COLUMN origin_source TEXT",
+                "CREATE UNIQUE INDEX posts_by_origin ON posts (origin_source) WHERE origin_source IS NOT NULL",
+                """
+                CREATE TABLE post_aliases (
+                    path TEXT PRIMARY KEY,
+                    post_id BIGINT NOT NULL REFERENCES posts (id) ON DELETE CASCADE
+                )
+                """,
+                "CREATE INDEX post_aliases_by_post ON post_aliases (post_id)",
+            ]
+        ),
     ]
 }

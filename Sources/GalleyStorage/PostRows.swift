@@ -11,7 +11,7 @@ enum PostRows {
     static let qualifiedSummaryColumns = summaryColumnNames.map { "posts.\($0)" }.joined(separator: ", ")
     static let allColumns = """
         id, slug, title, summary, source, html, toc, plain_text, first_paragraph, word_count,
-        status, published_at, created_at, updated_at, version, author_id, trashed_at
+        status, published_at, created_at, updated_at, version, author_id, trashed_at, bylines, origin
         """
 
     /// Published, due, and optionally carrying a tag.
@@ -66,7 +66,9 @@ enum PostRows {
                 updatedAt: try row.date("updated_at"),
                 version: try row.decode(column: "version", as: Int.self),
                 authorID: try row.decode(column: "author_id", as: Int64?.self),
-                trashedAt: try row.optionalDate("trashed_at")
+                trashedAt: try row.optionalDate("trashed_at"),
+                bylines: try JSONDecoder().decode([String].self, from: Data(try row.decode(column: "bylines", as: String.self).utf8)),
+                origin: try row.decode(column: "origin", as: String?.self).map { try JSONDecoder().decode(PostOrigin.self, from: Data($0.utf8)) }
             )
         }
     }
@@ -97,13 +99,16 @@ enum PostRows {
             \(bind: post.rendered.html), \(bind: toc), \(bind: post.rendered.plainText),
             \(bind: post.rendered.firstParagraph), \(bind: post.rendered.wordCount), \(bind: post.status.rawValue),
             \(bind: post.publishedAt.millisecondsSince1970), \(bind: post.updatedAt.millisecondsSince1970), \(bind: post.version),
-            \(bind: post.slug.rawValue), \(bind: post.trashedAt?.millisecondsSince1970)
+            \(bind: post.slug.rawValue), \(bind: post.trashedAt?.millisecondsSince1970),
+            \(bind: String(decoding: try JSONEncoder().encode(post.bylines), as: UTF8.self)),
+            \(bind: try post.origin.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }), \(bind: post.origin?.source)
             """
         let id: Int64
         if isNew {
             let row = try await db.raw("""
                 INSERT INTO posts (title, summary, excerpt, source, html, toc, plain_text, first_paragraph,
-                    word_count, status, published_at, updated_at, version, slug, trashed_at, created_at, author_id)
+                    word_count, status, published_at, updated_at, version, slug, trashed_at, bylines, origin, origin_source,
+                    created_at, author_id)
                 VALUES (\(values), \(bind: post.createdAt.millisecondsSince1970), \(bind: post.authorID))
                 RETURNING id
                 """).first()
@@ -112,7 +117,7 @@ enum PostRows {
             id = post.id
             try await db.raw("""
                 UPDATE posts SET (title, summary, excerpt, source, html, toc, plain_text, first_paragraph,
-                    word_count, status, published_at, updated_at, version, slug, trashed_at) = (\(values))
+                    word_count, status, published_at, updated_at, version, slug, trashed_at, bylines, origin, origin_source) = (\(values))
                 WHERE id = \(bind: id)
                 """).run()
             try await db.raw("DELETE FROM post_tags WHERE post_id = \(bind: id)").run()
@@ -122,6 +127,13 @@ enum PostRows {
                 INSERT INTO post_tags (post_id, tag_slug, tag_name, position)
                 VALUES (\(bind: id), \(bind: tag.slug.rawValue), \(bind: tag.name), \(bind: position))
                 """).run()
+        }
+        if let origin = post.origin {
+            // An alias another post has stays that post's: nothing replaces what is there.
+            try await db.raw("DELETE FROM post_aliases WHERE post_id = \(bind: id)").run()
+            for alias in origin.aliases {
+                try await db.raw("INSERT INTO post_aliases (path, post_id) VALUES (\(bind: alias), \(bind: id)) ON CONFLICT (path) DO NOTHING").run()
+            }
         }
         try await index(id: id, title: post.title, tags: post.tags, body: post.rendered.plainText, dialect: dialect, in: db)
         return id

@@ -117,6 +117,31 @@ extension SQLStore {
         return try row.map { try Slug(try $0.decode(column: "slug", as: String.self)) }
     }
 
+    // MARK: Imports and old addresses
+
+    public func aliasTarget(_ path: String, at now: Date) async throws -> Slug? {
+        let row = try await read { db in try await db.raw("""
+            SELECT posts.slug FROM post_aliases JOIN posts ON posts.id = post_aliases.post_id
+            WHERE post_aliases.path = \(bind: path) AND \(PostRows.publicFilter(at: now, tagged: nil))
+            """).first() }
+        return try row.map { try Slug(try $0.decode(column: "slug", as: String.self)) }
+    }
+
+    public func post(importedFrom source: String) async throws -> Post? {
+        try await read { db in
+            try await PostRows.posts(db.raw("SELECT \(unsafeRaw: PostRows.allColumns) FROM posts WHERE origin_source = \(bind: source)").all(), in: db).first
+        }
+    }
+
+    public func slugIsTaken(_ slug: Slug) async throws -> Bool {
+        try await read { db in
+            try await db.raw("""
+                SELECT 1 AS taken FROM posts WHERE slug = \(bind: slug.rawValue)
+                UNION ALL SELECT 1 AS taken FROM slug_redirects WHERE old_slug = \(bind: slug.rawValue)
+                """).first() != nil
+        }
+    }
+
     // MARK: Users
 
     private static let userColumns = "id, email, name, role, password_hash, disabled, totp_secret, recovery_codes, created_at"

@@ -86,6 +86,9 @@ extension PublicOnlyStore {
     func setTrashed(postID: Int64, _ trashed: Bool, at now: Date) async throws { throw NotInThisTest() }
     func purgePost(id: Int64) async throws { throw NotInThisTest() }
     func redirect(from slug: Slug) async throws -> Slug? { nil }
+    func aliasTarget(_ path: String, at now: Date) async throws -> Slug? { nil }
+    func post(importedFrom source: String) async throws -> Post? { throw NotInThisTest() }
+    func slugIsTaken(_ slug: Slug) async throws -> Bool { throw NotInThisTest() }
     func createUser(_ user: User) async throws -> User { throw NotInThisTest() }
     func user(id: Int64) async throws -> User? { throw NotInThisTest() }
     func user(email: String) async throws -> User? { throw NotInThisTest() }

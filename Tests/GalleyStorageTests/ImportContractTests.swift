@@ -1,0 +1,94 @@
+import Foundation
+import GalleyCore
+import GalleyMarkdown
+import GalleyStorage
+import Testing
+
+/// The import's part of the storage contract, over every store: a post found by the file it came
+/// from, its old addresses, bylines and the author's own update time.
+@Suite struct ImportContractTests {
+    static let t0 = StoreContractTests.t0
+    static let renderer = MarkdownRenderer()
+
+    func save(_ store: some Store, _ draft: PostDraft, at now: Date = t0) async throws -> SaveResult {
+        try await store.savePost(draft, rendered: Self.renderer.render(draft.source), at: now)
+    }
+
+    func imported(_ slug: String, source: String, aliases: [String], updated: Date? = nil) -> PostDraft {
+        var draft = PostDraft.fixture(slug: slug)
+        draft.updatedAt = updated ?? draft.publishedAt
+        draft.bylines = ["Ada Lovelace", "Grace Hopper"]
+        draft.origin = PostOrigin(source: source, aliases: aliases, frontMatter: #"{"layout":"post"}"#)
+        return draft
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anImportedPostKeepsItsOriginBylinesAndOwnUpdateTime(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let draft = imported("moved-in", source: "_posts/2019-03-01-moved-in.md", aliases: ["/2019/03/01/moved-in", "/old"])
+            let created = try await save(store, draft)
+            #expect(created.outcome == .created)
+            // Never the moment of the import: the author's date.
+            #expect(created.post.updatedAt == draft.publishedAt)
+            let stored = try #require(try await store.post(importedFrom: "_posts/2019-03-01-moved-in.md"))
+            #expect(stored.id == created.post.id)
+            #expect(stored.bylines == ["Ada Lovelace", "Grace Hopper"])
+            #expect(stored.origin == draft.origin)
+            #expect(stored.updatedAt == draft.publishedAt)
+            #expect(try await store.post(importedFrom: "_posts/other.md") == nil)
+
+            #expect(try await store.aliasTarget("/2019/03/01/moved-in", at: Self.t0) == stored.slug)
+            #expect(try await store.aliasTarget("/old", at: Self.t0) == stored.slug)
+            #expect(try await store.aliasTarget("/nothing", at: Self.t0) == nil)
+
+            // The same file again: unchanged, nothing new.
+            #expect(try await save(store, draft, at: Self.t0.addingTimeInterval(60)).outcome == .unchanged)
+
+            // The editor's save leaves bylines and origin alone and dates the change now.
+            var edit = stored.draft
+            edit.bylines = nil
+            edit.origin = nil
+            edit.updatedAt = nil
+            edit.source = "Edited here."
+            let later = Self.t0.addingTimeInterval(120)
+            let edited = try await store.savePost(PostEdit(id: stored.id, draft: edit, baseVersion: stored.version, userID: nil), rendered: Self.renderer.render(edit.source), at: later)
+            #expect(edited.outcome == .updated)
+            #expect(edited.post.updatedAt == later)
+            #expect(edited.post.bylines == stored.bylines)
+            #expect(edited.post.origin == stored.origin)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aliasesFollowTheirPostAndAreNeverTakenFromAnother(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let first = try await save(store, imported("first", source: "a.md", aliases: ["/shared", "/a-only"])).post
+            let second = try await save(store, imported("second", source: "b.md", aliases: ["/shared", "/b-only"])).post
+            #expect(try await store.aliasTarget("/shared", at: Self.t0) == first.slug)
+            #expect(try await store.aliasTarget("/b-only", at: Self.t0) == second.slug)
+
+            // A new import of a.md without /a-only: that alias goes.
+            _ = try await save(store, imported("first", source: "a.md", aliases: ["/shared"]), at: Self.t0.addingTimeInterval(5))
+            #expect(try await store.aliasTarget("/a-only", at: Self.t0) == nil)
+
+            // A draft's aliases lead nowhere public.
+            var hidden = imported("hidden", source: "c.md", aliases: ["/hidden"])
+            hidden.status = .draft
+            _ = try await save(store, hidden)
+            #expect(try await store.aliasTarget("/hidden", at: Self.t0) == nil)
+
+            #expect(try await store.slugIsTaken(first.slug))
+            #expect(try await !store.slugIsTaken(try Slug("free")))
+        }
+    }
+
+    @Test func oldAddressesAreNormalizedToOneForm() {
+        for path in ["/2019/03/x/", "/2019/03/x", "2019/03/x", "/2019/03/x.html", "/2019/03/x/index.html", "https://old.example/2019/03/x/?utm=1#top"] {
+            #expect(AliasPath.normalize(path) == "/2019/03/x", "\(path)")
+        }
+        #expect(AliasPath.normalize("/caf%C3%A9/") == "/café")
+        for path in ["/", "", "/../etc", "/a//b", "/a%0Ab"] {
+            #expect(AliasPath.normalize(path) == nil, "\(path)")
+        }
+    }
+}
