@@ -13,8 +13,13 @@ public struct FeedDocument: Sendable {
         public var published: Date
         public var updated: Date
         public var tags: [String]
+        /// The entry's own bylines; empty: the feed's author.
+        public var authors: [String]
 
-        public init(id: String, url: String, title: String, summary: String, contentHTML: String, published: Date, updated: Date, tags: [String]) {
+        public init(
+            id: String, url: String, title: String, summary: String, contentHTML: String, published: Date, updated: Date,
+            tags: [String], authors: [String] = []
+        ) {
             self.id = id
             self.url = url
             self.title = title
@@ -23,6 +28,7 @@ public struct FeedDocument: Sendable {
             self.published = published
             self.updated = updated
             self.tags = tags
+            self.authors = authors
         }
     }
 
@@ -111,6 +117,7 @@ enum FeedWriters {
                 <content type="html" xml:base="\(XML.escape(entry.url))">\(XML.escape(entry.contentHTML))</content>
 
                 """
+            for author in entry.authors { xml += "<author><name>\(XML.escape(author))</name></author>\n" }
             for tag in entry.tags { xml += "<category term=\"\(XML.escape(tag))\"/>\n" }
             xml += "</entry>\n"
         }
@@ -120,7 +127,7 @@ enum FeedWriters {
     static func rss(_ feed: FeedDocument) -> String {
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>
-            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
             <channel>
             <title>\(XML.escape(feed.title))</title>
             <link>\(XML.escape(feed.homeURL))</link>
@@ -141,6 +148,8 @@ enum FeedWriters {
                 <content:encoded>\(XML.escape(entry.contentHTML))</content:encoded>
 
                 """
+            // RSS's own <author> is an email address; a name is Dublin Core's creator.
+            for author in entry.authors { xml += "<dc:creator>\(XML.escape(author))</dc:creator>\n" }
             for tag in entry.tags { xml += "<category>\(XML.escape(tag))</category>\n" }
             xml += "</item>\n"
         }
@@ -158,6 +167,7 @@ enum FeedWriters {
             let date_published: String
             let date_modified: String
             let tags: [String]
+            let authors: [Author]?
         }
         struct Body: Encodable {
             let version = "https://jsonfeed.org/version/1.1"
@@ -174,7 +184,8 @@ enum FeedWriters {
             authors: feed.author.map { [Author(name: $0)] },
             items: feed.entries.map {
                 Item(id: $0.id, url: $0.url, title: $0.title, summary: $0.summary, content_html: $0.contentHTML,
-                     date_published: rfc3339($0.published), date_modified: rfc3339($0.updated), tags: $0.tags)
+                     date_published: rfc3339($0.published), date_modified: rfc3339($0.updated), tags: $0.tags,
+                     authors: $0.authors.isEmpty ? nil : $0.authors.map(Author.init))
             }
         )
         let encoder = JSONEncoder()

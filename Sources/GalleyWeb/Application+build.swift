@@ -108,10 +108,11 @@ func buildRouter(
     }
     let pages = try await PageRenderer(site: site, resources: resources)
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    // Middleware applies only to routes registered after it: these three come first.
+    // Middleware applies only to routes registered after it: these four come first.
     router.add(middleware: RequestIDMiddleware(proxies: proxies, metrics: metrics))
     router.add(middleware: PublicHeadersMiddleware(site: site))
     router.add(middleware: ErrorMiddleware(pages: pages))
+    router.add(middleware: AliasMiddleware(store: store, clock: site.clock))
 
     let publicPages = PublicController(store: store, pages: pages, site: site)
     let api = APIController(store: store, site: site)

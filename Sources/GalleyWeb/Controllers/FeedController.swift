@@ -45,7 +45,7 @@ struct FeedController: Sendable {
         return FeedDocument.Entry(
             id: url, url: url, title: post.title, summary: post.excerpt,
             contentHTML: AbsoluteURLs.rewrite(post.rendered.html, base: URL(string: url) ?? URL(fileURLWithPath: "/")),
-            published: post.publishedAt, updated: post.updatedAt, tags: post.tags.map(\.name)
+            published: post.publishedAt, updated: post.updatedAt, tags: post.tags.map(\.name), authors: post.bylines
         )
     }
 

@@ -13,6 +13,12 @@ enum Formats {
         date.formatted(.iso8601)
     }
 
+    /// "Ada", "Ada and Grace", "Ada, Grace and Linus"; nil for no names.
+    static func names(_ names: [String]) -> String? {
+        guard let last = names.last else { return nil }
+        return names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " and " + last
+    }
+
     static func readingTime(_ minutes: Int) -> String {
         "\(minutes) min read"
     }

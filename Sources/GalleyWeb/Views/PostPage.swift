@@ -19,6 +19,8 @@ struct PostPage: PageView {
     let updated: String?
     let isoUpdated: String?
     let readingTime: String
+    /// "Ada Lovelace and Grace Hopper"; nil when the post has no bylines.
+    let byline: String?
     let tags: [PostListItem.TagLink]
     let hasTags: Bool
     let outline: [OutlineEntry]
@@ -44,6 +46,7 @@ struct PostPage: PageView {
         updated = edited ? Formats.displayDate(post.updatedAt) : nil
         isoUpdated = edited ? Formats.isoDate(post.updatedAt) : nil
         readingTime = Formats.readingTime(ReadingTime.minutes(words: post.rendered.wordCount))
+        byline = Formats.names(post.bylines)
         tags = post.tags.map(PostListItem.TagLink.init)
         hasTags = !post.tags.isEmpty
         let headings = post.rendered.tableOfContents.filter { $0.level >= 2 && $0.level <= 3 }
@@ -98,7 +101,7 @@ enum StructuredData {
         let keywords: [String]
         let wordCount: Int
         let image: String?
-        let author: Person?
+        let author: [Person]?
 
         enum CodingKeys: String, CodingKey {
             case context = "@context", type = "@type"
@@ -111,7 +114,7 @@ enum StructuredData {
             headline: post.title, description: post.excerpt, url: url, mainEntityOfPage: .init(id: url),
             datePublished: Formats.isoDate(post.publishedAt), dateModified: Formats.isoDate(post.updatedAt),
             keywords: post.tags.map(\.name), wordCount: post.rendered.wordCount, image: image,
-            author: site.author.map { BlogPosting.Person(name: $0) }
+            author: post.bylines.isEmpty ? site.author.map { [BlogPosting.Person(name: $0)] } : post.bylines.map { BlogPosting.Person(name: $0) }
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -164,6 +167,7 @@ extension PostPage: MustacheParent {
         case "updated": self.updated
         case "isoUpdated": self.isoUpdated
         case "readingTime": self.readingTime
+        case "byline": self.byline
         case "tags": self.tags
         case "hasTags": self.hasTags
         case "outline": self.outline
