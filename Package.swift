@@ -48,6 +48,7 @@ let package = Package(
                 "GalleyMarkdown",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

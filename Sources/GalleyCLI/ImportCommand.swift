@@ -5,31 +5,102 @@ import GalleyCore
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import Markdown posts with front matter (Jekyll, Hugo).",
+        abstract: "Move a Jekyll, Hugo or Zola site, or a folder of Markdown files, into the blog.",
         discussion: """
-            Reads each file named and every .md or .markdown file below each folder named. Importing \
-            a file again updates its post instead of adding a copy. Files that cannot be read are \
-            reported with their path and line and skipped; the exit status is 1 when any failed.
+            A site root is recognized by its config (_config.yml, hugo.toml or config.toml, config.toml \
+            with base_url): its posts come with their dates, bylines, tags and taxonomies; every address \
+            the old site served them at answers 301 to the new one; local images are stored as media; \
+            shortcodes and Liquid tags are translated, and those that cannot be are listed. Importing a \
+            file again updates its post; a file whose slug another post has gets the next free one. \
+            The exit status is 1 when any file failed.
             """
     )
 
-    @Argument(help: ArgumentHelp("Markdown files or folders of them.", valueName: "path"))
+    @Argument(help: ArgumentHelp("A site root, a folder of Markdown files, or files.", valueName: "path"))
     var paths: [String]
+
+    @Flag(name: .long, help: "Report what the import would do, and write nothing.")
+    var dryRun = false
+
+    @Option(name: .long, help: ArgumentHelp("A site taxonomy whose terms become tags, as NAME=tags (repeatable).", valueName: "NAME=tags"))
+    var taxonomy: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The time zone of dates that name none (default: the site's config).", valueName: "zone"))
+    var timeZone: String?
+
+    @Option(name: .long, help: ArgumentHelp("The largest image imported, in MiB (default: 10, as uploads).", valueName: "MiB"))
+    var uploadLimit: Int = 10
+
+    @Flag(name: .long, help: "List every warning, not only their counts.")
+    var verbose = false
 
     @OptionGroup var dataOptions: DataOptions
 
+    func validate() throws {
+        for mapping in taxonomy {
+            let parts = mapping.split(separator: "=")
+            guard parts.count == 2, parts[1] == "tags", !parts[0].isEmpty else {
+                throw ValidationError("--taxonomy takes NAME=tags (terms of the taxonomy NAME become tags), not '\(mapping)'")
+            }
+        }
+        if let timeZone, TimeZone(identifier: timeZone) == nil {
+            throw ValidationError("--time-zone: '\(timeZone)' is not an IANA time zone such as Europe/Oslo")
+        }
+        guard (1...1024).contains(uploadLimit) else { throw ValidationError("--upload-limit takes a whole number of MiB from 1 to 1024") }
+    }
+
     func run() async throws {
         let (store, _) = try await dataOptions.openStore()
-        let report = await MarkdownImporter(writer: PostWriter(store: store)).importPaths(paths)
+        var options = SiteImporter.Options()
+        options.dryRun = dryRun
+        options.extraTaxonomies = taxonomy.map { String($0.split(separator: "=")[0]) }
+        options.timeZone = timeZone.flatMap(TimeZone.init(identifier:))
+        options.mediaLimit = uploadLimit << 20
+        let progress = ProgressBar()
+        options.progress = { done, total in progress.show(done, of: total) }
+        let report = await SiteImporter(store: store, options: options).importPaths(paths)
+        progress.finish()
         try await store.close()
 
-        for path in report.created { print("created    \(path)") }
-        for path in report.updated { print("updated    \(path)") }
-        for path in report.skipped { print("skipped    \(path) (not a post)") }
+        if let engine = report.engine, engine != .plain { print("site: \(engine.rawValue)") }
+        let verb = dryRun ? "would " : ""
+        for path in report.created { print("\(verb)create  \(path)") }
+        for path in report.updated { print("\(verb)update  \(path)") }
+        for (path, reason) in report.skipped { print("skipped    \(path) (\(reason))") }
         var standardError = FileHandle.standardError
         for failure in report.failures { print("failed     \(failure)", to: &standardError) }
+        let grouped = Dictionary(grouping: report.warnings, by: \.kind)
+        for kind in ImportReport.Warning.Kind.allCases {
+            guard let warnings = grouped[kind] else { continue }
+            print("\n\(kind.rawValue) (\(warnings.count)):")
+            for warning in verbose ? warnings[...] : warnings.prefix(20) { print("  \(warning)") }
+            if !verbose, warnings.count > 20 { print("  … and \(warnings.count - 20) more (--verbose lists them all)") }
+        }
+        print("\n" + report.table)
         print(report.summary)
         if !report.failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// `[#####     ] 1234/2346` on standard error while a long import runs on a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private let lock = NSLock()
+    private var shown = false
+
+    func show(_ done: Int, of total: Int) {
+        guard enabled, total >= 200, done % 25 == 0 || done == total else { return }
+        lock.withLock {
+            let width = 30
+            let filled = width * done / max(total, 1)
+            let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+            FileHandle.standardError.write("\r[\(bar)] \(done)/\(total)")
+            shown = true
+        }
+    }
+
+    func finish() {
+        lock.withLock { if shown { FileHandle.standardError.write("\n") } }
     }
 }
 

@@ -17,6 +17,8 @@ public struct FrontMatter: Sendable, Equatable {
     public var summary: String?
     /// `tags`, then `categories` / `category`, then Zola's `[taxonomies]` lists.
     public var tags: [String] = []
+    /// `categories` / `category` alone (Jekyll's `:categories` in addresses); also in `tags`.
+    public var categories: [String] = []
     /// `author`, `authors` or `extra.author`: names, as bylines.
     public var authors: [String] = []
     /// Addresses the post also answered at: `aliases` (Hugo, Zola), `redirect_from` (Jekyll).
@@ -108,7 +110,7 @@ extension FrontMatter {
             }
             func readDate() throws(MarkdownDocument.ParseError) -> Date {
                 let text = try readText()
-                guard let date = FrontMatterDate.parse(text, timeZone: timeZone) else {
+                guard let date = FrontMatterDate.lenient(text, timeZone: timeZone) else {
                     throw .init(line: line, message: "'\(key)' is not a date: '\(text)' (use e.g. 2024-05-17 or 2024-05-17T09:30:00+02:00)")
                 }
                 return date
@@ -149,7 +151,10 @@ extension FrontMatter {
                 cascadesNeverRendered = targets.contains { Self.isNeverRendered($0["build"] ?? $0["_build"] ?? .table([])) }
                 unknown.append(entry)
             case "tags": tags.insert(contentsOf: readList(), at: 0)
-            case "categories", "category": tags.append(contentsOf: readList())
+            case "categories", "category":
+                let names = readList()
+                categories.append(contentsOf: names)
+                tags.append(contentsOf: names)
             case "taxonomies":
                 if case let .table(taxonomies) = value {
                     for taxonomy in taxonomies { tags.append(contentsOf: taxonomy.value.texts ?? []) }

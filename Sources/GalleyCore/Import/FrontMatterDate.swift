@@ -9,6 +9,24 @@ import Foundation
 /// formatter per pattern, and no pattern list to keep in step with what the engines accept.
 public enum FrontMatterDate {
     public static func parse(_ text: String, timeZone: TimeZone = .gmt) -> Date? {
+        strict(text, timeZone: timeZone)
+    }
+
+    /// As Ruby's `Time.parse` does for Jekyll, a date-time followed by words it does not need
+    /// (`2023-01-29 18:30:22 2023 -0800`): the date-time and a zone at the end, if any.
+    public static func lenient(_ text: String, timeZone: TimeZone = .gmt) -> Date? {
+        if let date = strict(text, timeZone: timeZone) { return date }
+        let words = text.split(separator: " ")
+        guard words.count > 2 else { return nil }
+        let head = words.prefix(2).joined(separator: " ")
+        if let zone = words.last, zone.first == "+" || zone.first == "-" || zone == "UTC" || zone == "Z",
+           let date = strict(head + " " + zone, timeZone: timeZone) {
+            return date
+        }
+        return strict(head, timeZone: timeZone) ?? strict(String(words[0]), timeZone: timeZone)
+    }
+
+    private static func strict(_ text: String, timeZone: TimeZone) -> Date? {
         var scanner = DateScanner(Array(text.trimmingCharacters(in: .whitespaces).utf8))
         guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
               let day = scanner.digits(2), (1...12).contains(month), (1...31).contains(day)

@@ -1,0 +1,579 @@
+import Crypto
+import Foundation
+import GalleyMarkdown
+
+/// Moves a Jekyll, Hugo or Zola site (or a plain folder of Markdown files) into the blog: every
+/// post with its dates, bylines and tags, every address the old site served it at (kept as
+/// aliases that answer 301), the local images it shows (stored as media), and the template
+/// syntax it used translated to Markdown. An imported post remembers its file: importing it
+/// again updates that post, and a file whose slug is taken by another post gets the next free
+/// slug instead of replacing it.
+public struct SiteImporter: Sendable {
+    public struct Options: Sendable {
+        /// Plan and report, write nothing.
+        public var dryRun = false
+        /// Site taxonomies (beyond tags and categories) whose terms become tags, by name; and
+        /// `NAME=tags` mappings from the command line.
+        public var extraTaxonomies: [String] = []
+        /// The largest image imported, as uploads.
+        public var mediaLimit = 10 << 20
+        /// Overrides the site's time zone for dates without one.
+        public var timeZone: TimeZone?
+        /// Called with (files done, files in all) as the import goes.
+        public var progress: (@Sendable (Int, Int) -> Void)?
+
+        public init() {}
+    }
+
+    public let store: any Store
+    public let writer: PostWriter
+    public let options: Options
+    let clock: @Sendable () -> Date
+
+    public init(store: any Store, renderer: MarkdownRenderer = MarkdownRenderer(), options: Options = Options(), clock: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.writer = PostWriter(store: store, renderer: renderer, clock: clock)
+        self.options = options
+        self.clock = clock
+    }
+
+    /// Imports each path: a site root, a folder of Markdown files, or one file.
+    public func importPaths(_ paths: [String]) async -> ImportReport {
+        var report = ImportReport()
+        report.dryRun = options.dryRun
+        for path in paths {
+            let url = URL(fileURLWithPath: path)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                report.failures.append(.init(path: path, line: nil, message: "no such file or folder"))
+                continue
+            }
+            do {
+                if isDirectory.boolValue {
+                    let layout = try SiteLayout.read(root: url)
+                    report.engine = layout.engine
+                    try await importSite(layout, into: &report)
+                } else {
+                    var layout = try SiteLayout.read(root: url.deletingLastPathComponent())
+                    layout.engine = .plain
+                    layout.contentFolders = [SiteLayout.ContentFolder(path: "", collection: "", drafts: false)]
+                    try await importFiles([url.lastPathComponent], layout: layout, into: &report)
+                }
+            } catch let error as SiteLayout.ConfigError {
+                report.failures.append(.init(path: (path as NSString).appendingPathComponent(error.file), line: error.line, message: error.message))
+            } catch let failure as ImportReport.Failure {
+                report.failures.append(failure)
+            } catch {
+                report.failures.append(.init(path: path, line: nil, message: error.message))
+            }
+        }
+        return report
+    }
+
+    private func importSite(_ layout: SiteLayout, into report: inout ImportReport) async throws {
+        var files: [String] = []
+        for folder in layout.contentFolders {
+            files += try Self.markdownFiles(in: layout.root, folder: folder.path, skipping: Self.notContent)
+        }
+        guard !files.isEmpty else {
+            let expected = switch layout.engine {
+            case .jekyll: "Markdown posts in \(layout.contentFolders.map { $0.path + "/" }.joined(separator: ", "))"
+            case .hugo, .zola: "Markdown files in \(layout.contentFolders[0].path)/"
+            case .plain: "a Jekyll (_config.yml), Hugo (hugo.toml) or Zola (config.toml) site, or .md and .markdown files"
+            }
+            throw ImportReport.Failure(path: layout.root.relativePath, line: nil, message: "no post files found here: expected \(expected)")
+        }
+        try await importFiles(files, layout: layout, into: &report)
+    }
+
+    /// Folders of a site root that hold no posts (built output, dependencies, themes).
+    static let notContent: Set<String> = ["_site", "public", "node_modules", "vendor", "themes", "resources"]
+
+    // MARK: One import run
+
+    /// A file read and planned, before it is written.
+    struct Plan {
+        var source: String
+        var pathInFolder: String
+        var folder: SiteLayout.ContentFolder
+        var document: MarkdownDocument
+        var draft: PostDraft
+        var addresses: [String]
+        var existing: Post?
+    }
+
+    private func importFiles(_ files: [String], layout: SiteLayout, into report: inout ImportReport) async throws {
+        var layout = layout
+        if let zone = options.timeZone { layout.timeZone = zone }
+        let addresses = OldAddresses(layout: layout)
+        let total = files.count
+        var done = 0
+        func tick() {
+            done += 1
+            options.progress?(done, total)
+        }
+
+        // Sections whose `cascade` says their pages never render.
+        var hiddenSections: [String] = []
+        var plans: [Plan] = []
+        for source in files.sorted() {
+            report.filesRead += 1
+            let folder = layout.contentFolders.filter { $0.path.isEmpty || source.hasPrefix($0.path + "/") }.max { $0.path.count < $1.path.count }
+                ?? layout.contentFolders[0]
+            let pathInFolder = folder.path.isEmpty ? source : String(source.dropFirst(folder.path.count + 1))
+            let file = layout.root.appendingPathComponent(source)
+            let shown = layout.root.appendingPathComponent(source).relativePath
+            let text: String
+            do {
+                text = try String(contentsOf: file, encoding: .utf8)
+            } catch {
+                report.failures.append(.init(path: shown, line: nil, message: "cannot read the file as UTF-8 text"))
+                tick()
+                continue
+            }
+            var document: MarkdownDocument
+            do {
+                document = try MarkdownDocument.parse(text, timeZone: layout.timeZone)
+                let defaults = layout.defaultValues(for: source, collection: folder.collection, drafts: folder.drafts)
+                if !defaults.isEmpty {
+                    // The file's own keys win; only its own unknown keys are kept with the post.
+                    let own = document.frontMatter
+                    let keys = Set(own.entries.map(\.key))
+                    var merged = try FrontMatter(entries: defaults.filter { !keys.contains($0.key) } + own.entries, timeZone: layout.timeZone)
+                    merged.format = own.format
+                    merged.unknown = own.unknown
+                    document.frontMatter = merged
+                }
+            } catch {
+                report.failures.append(.init(path: shown, line: error.line, message: error.message))
+                tick()
+                continue
+            }
+            for warning in document.warnings {
+                report.warnings.append(.init(kind: .duplicateKey, path: shown, line: warning.line, message: warning.message))
+            }
+            let front = document.frontMatter
+            let name = file.lastPathComponent
+            if name.hasPrefix("_index.") {
+                if front.cascadesNeverRendered { hiddenSections.append(String(source.dropLast(name.count))) }
+                report.skipped.append((shown, "section page (_index)"))
+                tick()
+                continue
+            }
+            if front.neverRendered || hiddenSections.contains(where: { source.hasPrefix($0) }) {
+                report.skipped.append((shown, "never rendered by the site"))
+                tick()
+                continue
+            }
+            if front.entries.contains(where: { $0.key == "published" && $0.value == .bool(false) }) {
+                report.skipped.append((shown, "published: false"))
+                tick()
+                continue
+            }
+            do {
+                plans.append(try plan(source: source, shown: shown, pathInFolder: pathInFolder, folder: folder, document: document, layout: layout, addresses: addresses, report: &report))
+            } catch let skip as Skip {
+                report.skipped.append((shown, skip.reason))
+                tick()
+            } catch let failure as ImportReport.Failure {
+                report.failures.append(failure)
+                tick()
+            }
+        }
+
+        // Slugs: the post this file made before keeps its own; a new file takes a free one.
+        var claimed = Set<Slug>()
+        for index in plans.indices {
+            if let existing = try await store.post(importedFrom: plans[index].source) {
+                plans[index].existing = existing
+                plans[index].draft.slug = existing.slug
+                claimed.insert(existing.slug)
+            }
+        }
+        for index in plans.indices where plans[index].existing == nil {
+            let wanted = plans[index].draft.slug
+            var slug = wanted
+            var number = 1
+            while claimed.contains(slug), number < 10_000 {
+                number += 1
+                slug = Slug(deriving: "\(wanted.rawValue)-\(number)")
+            }
+            while try await store.slugIsTaken(slug) || claimed.contains(slug) {
+                number += 1
+                slug = Slug(deriving: "\(wanted.rawValue)-\(number)")
+            }
+            claimed.insert(slug)
+            if slug != wanted {
+                report.warnings.append(.init(
+                    kind: .renamed, path: layout.root.appendingPathComponent(plans[index].source).relativePath, line: nil,
+                    message: "/posts/\(wanted) is taken by another post: imported as /posts/\(slug), its old addresses lead there"
+                ))
+                plans[index].draft.slug = slug
+            }
+        }
+
+        // Every way a post can be named from another: its old addresses and its file.
+        var byAddress: [String: Slug] = [:]
+        var byFile: [String: Slug] = [:]
+        for plan in plans {
+            for address in plan.addresses { if let path = AliasPath.normalize(address), byAddress[path] == nil { byAddress[path] = plan.draft.slug } }
+            for key in Self.fileKeys(source: plan.source, pathInFolder: plan.pathInFolder) where byFile[key] == nil {
+                byFile[key] = plan.draft.slug
+            }
+        }
+        var mediaCache: [String: String?] = [:]
+
+        for var plan in plans {
+            let shown = layout.root.appendingPathComponent(plan.source).relativePath
+            let directory = (plan.source as NSString).deletingLastPathComponent
+            func resolve(_ target: String) -> String? {
+                Self.resolve(target, from: directory, pathInFolder: plan.pathInFolder, byAddress: byAddress, byFile: byFile, basePath: layout.basePath)
+                    .map { SitePathText.post($0) }
+            }
+            var params: [String: String] = ["title": plan.draft.title]
+            for entry in plan.document.frontMatter.unknown { if let text = entry.value.text { params[entry.key] = text } }
+            if case let .table(inner)? = plan.document.frontMatter.entries.first(where: { $0.key == "params" })?.value {
+                for entry in inner { if let text = entry.value.text { params[entry.key] = text } }
+            }
+            let translated = TemplateTags(engine: layout.engine, resolve: resolve, siteParams: layout.params, pageParams: params).translate(plan.draft.source)
+            let bodyLine = plan.document.bodyLine
+            for tag in translated.untranslated {
+                report.warnings.append(.init(kind: .untranslatedTag, path: shown, line: tag.line + bodyLine - 1, message: "'\(tag.name)' is kept as written"))
+            }
+            for link in translated.unresolved {
+                report.warnings.append(.init(kind: .unresolvedLink, path: shown, line: link.line + bodyLine - 1, message: "'\(link.target)' names no imported post"))
+            }
+            var mediaWarnings: [ImportReport.Warning] = []
+            var newMedia: [Media] = []
+            let rewritten = ContentLinks.rewrite(translated.text) { target in
+                let line = target.line + bodyLine - 1
+                let value = target.value
+                if value.hasPrefix("#") || value.hasPrefix("mailto:") || value.hasPrefix("/media/") || value.hasPrefix("data:") { return nil }
+                if let slug = Self.resolve(value, from: directory, pathInFolder: plan.pathInFolder, byAddress: byAddress, byFile: byFile, basePath: layout.basePath) {
+                    let fragment = value.firstIndex(of: "#").map { String(value[$0...]) } ?? ""
+                    return SitePathText.post(slug) + fragment
+                }
+                if value.contains("://") || value.hasPrefix("//") { return nil }
+                guard let file = Self.localFile(value, from: directory, pathInFolder: plan.pathInFolder, folder: plan.folder, layout: layout) else {
+                    if value.hasPrefix("@/") || value.hasSuffix(".md") || (target.kind == .link && value.hasPrefix("/") && ContentLinks.isImagePath(value) == false && Self.looksLikePost(value, layout: layout)) {
+                        mediaWarnings.append(.init(kind: .unresolvedLink, path: shown, line: line, message: "'\(value)' leads to nothing imported"))
+                    } else if target.kind == .image {
+                        mediaWarnings.append(.init(kind: .missingImage, path: shown, line: line, message: "'\(value)' is not in the site's folders"))
+                    }
+                    return nil
+                }
+                if let cached = mediaCache[file.path] { return cached }
+                let path: String?
+                switch Self.media(at: file, limit: options.mediaLimit, now: clock()) {
+                case let .success(media):
+                    newMedia.append(media)
+                    path = media.path
+                case let .failure(reason):
+                    mediaWarnings.append(.init(kind: .refusedFile, path: shown, line: line, message: "'\(value)': \(reason.message)"))
+                    path = nil
+                }
+                mediaCache[file.path] = .some(path)
+                return path
+            }
+            report.warnings += mediaWarnings
+            plan.draft.source = Self.removingMoreMarker(rewritten, separator: plan.document.frontMatter.excerptSeparator ?? layout.excerptSeparator)
+            if plan.draft.summary.isEmpty, let excerpt = Self.excerpt(of: rewritten, separator: plan.document.frontMatter.excerptSeparator ?? layout.excerptSeparator) {
+                plan.draft.summary = writer.renderer.render(excerpt).plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            // The front matter's images, as the page showed them.
+            var frontImages: [String] = []
+            for image in plan.document.frontMatter.images {
+                if let file = Self.localFile(image, from: directory, pathInFolder: plan.pathInFolder, folder: plan.folder, layout: layout),
+                   case let .success(media) = Self.media(at: file, limit: options.mediaLimit, now: clock()) {
+                    newMedia.append(media)
+                    frontImages.append(media.path)
+                }
+            }
+            if let cover = frontImages.first, !plan.draft.source.contains(cover) {
+                // The first image is the social card's: a cover the page showed comes first.
+                plan.draft.source = "![](\(cover))\n\n" + plan.draft.source
+            }
+            let aliases = Set(plan.addresses.compactMap(AliasPath.normalize)).subtracting([SitePathText.post(plan.draft.slug)])
+            plan.draft.origin = PostOrigin(source: plan.source, aliases: aliases.sorted(), frontMatter: plan.document.frontMatter.unknownJSON)
+            report.aliases += aliases.count
+            do {
+                for media in newMedia {
+                    if options.dryRun {
+                        report.media += 1
+                    } else if try await store.saveMedia(media) {
+                        report.media += 1
+                    }
+                }
+                let outcome: SaveOutcome
+                if options.dryRun {
+                    outcome = plan.existing.map { existing in
+                        existing.draft == plan.draft.filled(from: existing) ? .unchanged : .updated
+                    } ?? .created
+                } else {
+                    outcome = try await writer.save(plan.draft).outcome
+                }
+                switch outcome {
+                case .created: report.created.append(shown)
+                case .updated: report.updated.append(shown)
+                case .unchanged: report.unchanged.append(shown)
+                }
+            } catch {
+                report.failures.append(.init(path: shown, line: nil, message: error.message))
+            }
+            tick()
+        }
+    }
+
+    /// Reads one file's front matter into a draft and its old addresses.
+    private func plan(
+        source: String, shown: String, pathInFolder: String, folder: SiteLayout.ContentFolder, document: MarkdownDocument,
+        layout: SiteLayout, addresses: OldAddresses, report: inout ImportReport
+    ) throws -> Plan {
+        let front = document.frontMatter
+        var body = document.body
+        let name = FileName(pathInFolder)
+        var title = front.title?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if title.isEmpty, let heading = Self.leadingHeading(of: body) {
+            title = heading.title
+            body = heading.rest
+        }
+        if title.isEmpty, layout.engine == .jekyll {
+            // Jekyll titles a document without one after its file name, as its pages showed.
+            title = name.slug.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+        }
+        guard !title.isEmpty else {
+            if body.allSatisfy(\.isWhitespace) { throw Skip(reason: "no title and no text (a template's page)") }
+            throw ImportReport.Failure(
+                path: shown, line: 1,
+                message: front.format == nil
+                    ? "no title: the file has no front matter; add a 'title:' or start the text with '# Title'"
+                    : "no title: the \(front.format!.rawValue.uppercased()) front matter has no 'title' key"
+            )
+        }
+        var page = OldAddresses.Page(
+            pathInFolder: pathInFolder, folder: folder, front: front, title: title, date: Date(timeIntervalSince1970: 0), fileSlug: name.slug
+        )
+        var date = front.date ?? name.date.flatMap { FrontMatterDate.parse($0, timeZone: layout.timeZone) }
+        if date == nil {
+            // Zola and Hugo sites often say the date only in the address (`path = "2024/05/17/x"`).
+            page.front.address.flatMap(Self.dateInPath).map { date = FrontMatterDate.parse($0, timeZone: layout.timeZone) }
+        }
+        if date == nil {
+            let modified = try? layout.root.appendingPathComponent(source).resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
+            date = modified ?? clock()
+            report.warnings.append(.init(kind: .noDate, path: shown, line: nil, message: "no date in the front matter, the file name or the address: the file's modification time is used"))
+        }
+        page.date = date!
+        var tags = front.tags
+        for taxonomy in layout.taxonomies + options.extraTaxonomies where !["tags", "categories", "category", "tag"].contains(taxonomy) {
+            if let terms = front.entries.last(where: { $0.key == taxonomy })?.value.texts { tags += terms }
+            if let terms = front.entries.last(where: { $0.key == "taxonomies" })?.value[taxonomy]?.texts { tags += terms }
+        }
+        let summary = front.summary?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let slugText = front.slug ?? name.slug
+        let draft = PostDraft(
+            slug: Slug(deriving: slugText, fallback: Slug(deriving: title).rawValue),
+            title: title,
+            summary: summary,
+            source: body.drop(while: \.isNewline).description,
+            tags: .named(tags),
+            status: front.draft || folder.drafts ? .draft : .published,
+            publishedAt: page.date,
+            updatedAt: front.updated.map { max($0, page.date) } ?? page.date,
+            bylines: front.authors
+        )
+        return Plan(
+            source: source, pathInFolder: pathInFolder, folder: folder, document: document, draft: draft,
+            addresses: addresses.addresses(of: page), existing: nil
+        )
+    }
+
+    private struct Skip: Error { var reason: String }
+
+    // MARK: Files
+
+    /// Every `.md`/`.markdown` file below `folder` of `root` (hidden ones and `skipping` left
+    /// out), relative to `root`, in a stable order.
+    static func markdownFiles(in root: URL, folder: String, skipping: Set<String>) throws -> [String] {
+        let base = folder.isEmpty ? root : root.appendingPathComponent(folder)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: base.path, isDirectory: &isDirectory), isDirectory.boolValue else { return [] }
+        guard let enumerator = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey], options: [.skipsHiddenFiles])
+        else { throw GalleyError(.invalidInput, "cannot list \(base.path)") }
+        let basePath = base.standardizedFileURL.path
+        var files: [String] = []
+        for case let file as URL in enumerator {
+            let full = file.standardizedFileURL.path
+            let inner = full.hasPrefix(basePath) ? String(full.dropFirst(basePath.count).drop(while: { $0 == "/" })) : file.lastPathComponent
+            if try file.resourceValues(forKeys: [.isDirectoryKey]).isDirectory == true {
+                if skipping.contains(inner) { enumerator.skipDescendants() }
+                continue
+            }
+            guard ["md", "markdown"].contains(file.pathExtension.lowercased()) else { continue }
+            files.append(folder.isEmpty ? inner : folder + "/" + inner)
+        }
+        return files.sorted()
+    }
+
+    /// The names another post can use for this file: `{% link %}`/`{% post_url %}`, Hugo's
+    /// `ref`, Zola's `@/`, relative `.md` links.
+    static func fileKeys(source: String, pathInFolder: String) -> [String] {
+        let withoutExtension = (pathInFolder as NSString).deletingPathExtension
+        var keys = [source, pathInFolder, withoutExtension, "/" + pathInFolder, "/" + withoutExtension, (pathInFolder as NSString).lastPathComponent]
+        keys.append((withoutExtension as NSString).lastPathComponent)  // post_url 2020-01-01-x, ref "x"
+        if withoutExtension.hasSuffix("/index") || withoutExtension.hasSuffix("/_index") {
+            let bundle = (withoutExtension as NSString).deletingLastPathComponent
+            keys += [bundle, (bundle as NSString).lastPathComponent]
+        }
+        return keys
+    }
+
+    /// The imported post `target` names: an old address, or a file by any of its keys.
+    static func resolve(_ target: String, from directory: String, pathInFolder: String, byAddress: [String: Slug], byFile: [String: Slug], basePath: String) -> Slug? {
+        var value = target
+        if let cut = value.firstIndex(where: { $0 == "#" || $0 == "?" }) { value = String(value[..<cut]) }
+        guard !value.isEmpty else { return nil }
+        if value.hasPrefix("@/") { return byFile[String(value.dropFirst(2))] }
+        if value.hasSuffix(".md") || value.hasSuffix(".markdown") {
+            let ownDirectory = (pathInFolder as NSString).deletingLastPathComponent
+            let relative = ((ownDirectory as NSString).appendingPathComponent(value) as NSString).standardizingPath
+            return byFile[value] ?? byFile[relative] ?? byFile[(directory as NSString).appendingPathComponent(value)]
+                ?? byFile[String(value.drop(while: { $0 == "/" }))]
+        }
+        if let path = AliasPath.normalize(value), value.hasPrefix("/") || value.contains("://") {
+            if let slug = byAddress[path] { return slug }
+            if !basePath.isEmpty, let slug = byAddress[AliasPath.normalize(basePath + path) ?? ""] { return slug }
+            return nil
+        }
+        return byFile[value] ?? byFile[(value as NSString).deletingPathExtension]
+    }
+
+    /// Whether an internal address looks like one of the old site's posts (so a link to it that
+    /// resolves to nothing is worth reporting): it has a year in it, or the site's base path.
+    static func looksLikePost(_ path: String, layout: SiteLayout) -> Bool {
+        path.split(separator: "/").contains { $0.count == 4 && $0.allSatisfy(\.isNumber) && ($0.hasPrefix("19") || $0.hasPrefix("20")) }
+    }
+
+    /// The local file an image or link names, looked for beside the post (a page bundle), in the
+    /// content folder, then in the site's static folders.
+    static func localFile(_ target: String, from directory: String, pathInFolder: String, folder: SiteLayout.ContentFolder, layout: SiteLayout) -> URL? {
+        var value = target
+        if let cut = value.firstIndex(where: { $0 == "#" || $0 == "?" }) { value = String(value[..<cut]) }
+        value = value.removingPercentEncoding ?? value
+        guard !value.isEmpty, !value.contains("://"), !value.hasPrefix("//") else { return nil }
+        var candidates: [String] = []
+        if value.hasPrefix("/") {
+            var path = value
+            if !layout.basePath.isEmpty, path.hasPrefix(layout.basePath + "/") { path = String(path.dropFirst(layout.basePath.count)) }
+            let inner = String(path.dropFirst())
+            for staticFolder in layout.staticFolders { candidates.append(staticFolder.isEmpty ? inner : staticFolder + "/" + inner) }
+            candidates.append(folder.path.isEmpty ? inner : folder.path + "/" + inner)
+        } else {
+            candidates.append((directory as NSString).appendingPathComponent(value))
+            // Hugo and Zola show a page's files at its address: a file beside `x.md` is in `x/`.
+            let stem = ((directory as NSString).appendingPathComponent((pathInFolder as NSString).lastPathComponent) as NSString).deletingPathExtension
+            candidates.append((stem as NSString).appendingPathComponent(value))
+            for staticFolder in layout.staticFolders { candidates.append(staticFolder.isEmpty ? value : staticFolder + "/" + value) }
+        }
+        let root = layout.root.standardizedFileURL.path
+        for candidate in candidates {
+            let url = layout.root.appendingPathComponent((candidate as NSString).standardizingPath).standardizedFileURL
+            // Never outside the site.
+            guard url.path.hasPrefix(root + "/") else { continue }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue { return url }
+        }
+        return nil
+    }
+
+    static func media(at file: URL, limit: Int, now: Date) -> Result<Media, GalleyError> {
+        let size = (try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+        guard size <= limit else {
+            return .failure(GalleyError(.invalidInput, "\(size >> 10) KiB is over the upload limit of \(limit >> 20) MiB"))
+        }
+        guard let data = try? Data(contentsOf: file) else { return .failure(GalleyError(.invalidInput, "cannot be read")) }
+        let bytes = [UInt8](data)
+        guard let kind = ImageKind(sniffing: bytes) else {
+            return .failure(ContentLinks.isImagePath(file.path) ? ImageKind.refusal(for: bytes) : GalleyError(.invalidInput, "only PNG, JPEG, GIF and WebP images are stored; the link is kept as it was"))
+        }
+        let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return .success(Media(sha256: hash, kind: kind, bytes: bytes, originalName: file.lastPathComponent, uploadedBy: nil, createdAt: now))
+    }
+
+    // MARK: Text
+
+    /// The text before `<!--more-->` (or the site's own separator), when the post has one.
+    static func excerpt(of body: String, separator: String?) -> String? {
+        for marker in [separator, "<!--more-->", "<!-- more -->"].compactMap({ $0 }) where !marker.isEmpty && marker != "\n\n" {
+            if let range = body.range(of: marker) { return String(body[..<range.lowerBound]) }
+        }
+        return nil
+    }
+
+    static func removingMoreMarker(_ body: String, separator: String?) -> String {
+        var text = body
+        for marker in [separator, "<!--more-->", "<!-- more -->"].compactMap({ $0 }) where !marker.isEmpty && marker != "\n\n" {
+            text = text.replacingOccurrences(of: marker, with: "")
+        }
+        return text
+    }
+
+    /// The first `YYYY/MM/DD` in an address (`inside-rust/2022/06/28/x`).
+    static func dateInPath(_ path: String) -> String? {
+        let parts = path.split(separator: "/").map(String.init)
+        guard parts.count >= 3 else { return nil }
+        for start in 0...(parts.count - 3) {
+            let (year, month, day) = (parts[start], parts[start + 1], parts[start + 2])
+            if year.count == 4, month.count == 2, day.count == 2, [year, month, day].allSatisfy({ $0.allSatisfy(\.isNumber) }) {
+                return "\(year)-\(month)-\(day)"
+            }
+        }
+        return nil
+    }
+
+    private static func leadingHeading(of body: String) -> (title: String, rest: String)? {
+        let trimmed = body.drop(while: \.isNewline)
+        guard trimmed.hasPrefix("# ") else { return nil }
+        let end = trimmed.firstIndex(of: "\n") ?? trimmed.endIndex
+        let title = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 2)..<end].trimmingCharacters(in: .whitespaces)
+        return (title, String(trimmed[end...]))
+    }
+}
+
+/// The public address of a post, as GalleyWeb's `SitePath.post` writes it.
+enum SitePathText {
+    static func post(_ slug: Slug) -> String { "/posts/\(slug)" }
+}
+
+/// What a post's file name says, by Jekyll's, Hugo's and Zola's conventions.
+struct FileName {
+    /// After a date prefix; a bundle's (`x/index.md`) folder name.
+    var slug: String
+    /// `YYYY-MM-DD` from a Jekyll or Zola file name.
+    var date: String?
+
+    init(_ pathInFolder: String) {
+        let parts = pathInFolder.split(separator: "/")
+        let stem = ((parts.last.map(String.init) ?? "") as NSString).deletingPathExtension
+        var slug = stem
+        if stem == "index", parts.count >= 2 {
+            slug = String(parts[parts.count - 2])
+        }
+        // Jekyll: 2024-05-17-my-post.md; Zola: 2024-05-17-my-post.md or 2024-05-17_my-post.md.
+        let bytes = Array(slug.utf8)
+        if bytes.count > 11, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+           bytes[10] == UInt8(ascii: "-") || bytes[10] == UInt8(ascii: "_"),
+           FrontMatterDate.parse(String(slug.prefix(10))) != nil {
+            date = String(slug.prefix(10))
+            slug = String(slug.dropFirst(11))
+        }
+        self.slug = slug
+    }
+}
+
+extension Error {
+    /// The text to show a person: a GalleyError's message, or the error's own description.
+    var message: String {
+        (self as? GalleyError)?.message ?? (self as? ImportReport.Failure)?.message ?? String(describing: self)
+    }
+}
