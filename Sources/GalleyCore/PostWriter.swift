@@ -22,6 +22,7 @@ public struct PostWriter: Sendable {
         }
         var draft = draft
         draft.publishedAt = draft.publishedAt.truncatedToMilliseconds
+        draft.updatedAt = draft.updatedAt?.truncatedToMilliseconds
         return try await store.savePost(draft, rendered: renderer.render(draft.source), at: clock().truncatedToMilliseconds)
     }
 
@@ -30,6 +31,7 @@ public struct PostWriter: Sendable {
     public func save(_ edit: PostEdit) async throws -> SaveResult {
         var edit = edit
         edit.draft.publishedAt = edit.draft.publishedAt.truncatedToMilliseconds
+        edit.draft.updatedAt = edit.draft.updatedAt?.truncatedToMilliseconds
         return try await store.savePost(edit, rendered: renderer.render(edit.draft.source), at: clock().truncatedToMilliseconds)
     }
 }

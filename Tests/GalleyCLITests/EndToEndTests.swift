@@ -278,10 +278,22 @@ enum HTTP {
         let body: String
     }
 
-    static func get(_ url: String, headers: [String: String] = [:]) async throws -> Response {
+    /// Refuses to follow redirects, so that a test sees the 301 itself.
+    final class StayPut: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+        ) {
+            completionHandler(nil)
+        }
+    }
+
+    static let staying = URLSession(configuration: .ephemeral, delegate: StayPut(), delegateQueue: nil)
+
+    static func get(_ url: String, headers: [String: String] = [:], followRedirects: Bool = true) async throws -> Response {
         var request = URLRequest(url: try #require(URL(string: url)))
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await (followRedirects ? URLSession.shared : staying).data(for: request)
         let http = try #require(response as? HTTPURLResponse)
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields {

@@ -363,7 +363,8 @@ public struct SiteImporter: Sendable {
             date = modified ?? clock()
             report.warnings.append(.init(kind: .noDate, path: shown, line: nil, message: "no date in the front matter, the file name or the address: the file's modification time is used"))
         }
-        page.date = date!
+        // Kept to the millisecond, as every store keeps times.
+        page.date = date!.truncatedToMilliseconds
         var tags = front.tags
         for taxonomy in layout.taxonomies + options.extraTaxonomies where !["tags", "categories", "category", "tag"].contains(taxonomy) {
             if let terms = front.entries.last(where: { $0.key == taxonomy })?.value.texts { tags += terms }
@@ -377,9 +378,9 @@ public struct SiteImporter: Sendable {
             summary: summary,
             source: body.drop(while: \.isNewline).description,
             tags: .named(tags),
-            status: front.draft || folder.drafts ? .draft : .published,
+            status: front.draft || folder.drafts || pathInFolder.split(separator: "/").contains("_drafts") ? .draft : .published,
             publishedAt: page.date,
-            updatedAt: front.updated.map { max($0, page.date) } ?? page.date,
+            updatedAt: front.updated.map { max($0.truncatedToMilliseconds, page.date) } ?? page.date,
             bylines: front.authors
         )
         return Plan(
