@@ -59,6 +59,7 @@ def json_feed_entries(path, body):
             "title": item.get("title"), "link": item.get("url", ""), "id": item.get("id", ""),
             "published_parsed": rfc3339(item.get("date_published")), "updated_parsed": rfc3339(item.get("date_modified")),
             "content": [{"value": item.get("content_html", "")}],
+            "author": ", ".join(author.get("name", "") for author in item.get("authors", [])) or None,
         })
     return entries
 
@@ -109,6 +110,8 @@ def main():
                     check(f"{path} makes relative links absolute", f'href="{BASE}/posts/second-post"' in content, content[:300])
                     check(f"{path} makes relative paths absolute", f'href="{BASE}/posts/second-post#fn-1"' in content, content[:300])
                     check(f"{path} makes image sources absolute", f'src="{BASE}/media/diagram.png"' in content, content[:300])
+                    # The post's own byline (RSS: dc:creator), not the site's author.
+                    check(f"{path} names the post's byline", jekyll[0].get("author") == "Ada Lovelace", jekyll[0].get("author"))
         finally:
             server.terminate()
             server.wait(timeout=10)
