@@ -8,6 +8,11 @@ struct HeadingIDs {
     /// ids are the same.
     private var nextSuffix: [String: Int] = [:]
 
+    /// Marks an id as taken (one the author gave), so that no generated id repeats it.
+    mutating func reserve(_ id: String) {
+        used.insert(id)
+    }
+
     mutating func id(for text: String) -> String {
         let base = Self.slug(text)
         var candidate = base

@@ -15,8 +15,8 @@ import Darwin
 public struct MarkdownRenderer: Sendable {
     /// Changes whenever the HTML this pipeline writes for the same source changes, so that stored
     /// renderings can be brought up to date (1: cmark-gfm with heading ids; 2: highlighted code,
-    /// noopener links and lazy images).
-    public static let version = 2
+    /// noopener links and lazy images; 3: custom heading ids, `## Title {#id}`).
+    public static let version = 3
 
     public var codeBlocks: any CodeBlockRenderer
 
@@ -31,9 +31,12 @@ public struct MarkdownRenderer: Sendable {
         collected.walk(document.root)
 
         var ids = HeadingIDs()
+        // An id the author gave (`## Title {#id}`, as kramdown, Hugo and Pandoc read it) is
+        // theirs: generated ones step around it.
+        for heading in collected.headings { if let id = heading.customID { ids.reserve(id) } }
         var toc: [TableOfContentsEntry] = []
         for heading in collected.headings {
-            let id = ids.id(for: heading.text)
+            let id = heading.customID ?? ids.id(for: heading.text)
             toc.append(TableOfContentsEntry(level: heading.level, id: id, title: heading.text))
             document.replaceHeading(heading.node, level: heading.level, id: id, title: heading.text)
         }
@@ -89,7 +92,7 @@ extension MarkdownRenderer {
 
 /// What the walk over the parsed tree gathers before the tree is changed.
 private struct Collected {
-    struct Heading { let node: OpaquePointer; let level: Int; let text: String }
+    struct Heading { let node: OpaquePointer; let level: Int; let text: String; let customID: String? }
     struct CodeBlock { let node: OpaquePointer; let code: String; let info: String }
 
     var headings: [Heading] = []
@@ -113,8 +116,9 @@ private struct Collected {
                 if entering {
                     headingText = ""
                 } else {
-                    let text = (headingText ?? "").collapsingWhitespace()
-                    headings.append(Heading(node: node, level: Int(cmark_node_get_heading_level(node)), text: text))
+                    var text = (headingText ?? "").collapsingWhitespace()
+                    let customID = Self.takeCustomID(from: node, text: &text, plainText: &plainText)
+                    headings.append(Heading(node: node, level: Int(cmark_node_get_heading_level(node)), text: text, customID: customID))
                     headingText = nil
                     endBlock()
                 }
@@ -149,6 +153,23 @@ private struct Collected {
                 }
             }
         }
+    }
+
+    /// `Title {#id}`: the id, taken out of the heading's last text and of the plain text.
+    private static func takeCustomID(from heading: OpaquePointer, text: inout String, plainText: inout String) -> String? {
+        guard text.hasSuffix("}"), let brace = text.lastIndex(of: "{"), text[text.index(after: brace)...].hasPrefix("#") else { return nil }
+        let id = text[text.index(brace, offsetBy: 2)..<text.index(before: text.endIndex)]
+        guard !id.isEmpty, id.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_:.".unicodeScalars.contains($0)) }),
+              let last = cmark_node_last_child(heading), cmark_node_get_type(last) == CMARK_NODE_TEXT
+        else { return nil }
+        let literal = String(cString: cmark_node_get_literal(last))
+        let marker = "{#\(id)}"
+        guard literal.hasSuffix(marker) else { return nil }
+        let kept = String(literal.dropLast(marker.count)).trimmingTrailingWhitespace()
+        cmark_node_set_literal(last, kept)
+        text = String(text[..<brace]).trimmingTrailingWhitespace()
+        if plainText.hasSuffix(marker) { plainText = String(plainText.dropLast(marker.count)).trimmingTrailingWhitespace() }
+        return String(id)
     }
 
     private mutating func endBlock() {

@@ -95,3 +95,17 @@ import Testing
         #expect(translate(text, engine: .plain).text == text)
     }
 }
+
+@Suite struct KramdownAttributesTests {
+    @Test(arguments: [
+        ("```\nputs 1\n```\n{:lang=\"ruby\"}\n", "```ruby\nputs 1\n```\n"),
+        ("~~~\nx\n~~~\n{: .language-sh}\n", "~~~sh\nx\n~~~\n"),
+        ("## Setup\n{: #install}\n\nText", "## Setup {#install}\n\nText"),
+        ("A note.\n{: .note}\n", "A note.\n"),
+        ("```\n{: kept inside code}\n```", "```\n{: kept inside code}\n```"),
+        ("Text with {: inline} braces", "Text with {: inline} braces"),
+    ] as [(String, String)])
+    func attributeListsAreReadOrDropped(input: String, expected: String) {
+        #expect(KramdownAttributes.apply(input) == expected)
+    }
+}

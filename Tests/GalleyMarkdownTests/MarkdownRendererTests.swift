@@ -13,6 +13,19 @@ import Testing
         #expect(result.html.contains(#"<h2 id="intro-2">"#))
     }
 
+    /// `{#id}` after a heading's text, as kramdown, Hugo and Pandoc read it: imported posts keep
+    /// their old anchors.
+    @Test func anIDTheAuthorGaveIsKept() {
+        let result = renderer.render("## Installing {#install}\n\n# Install\n\n## Tricky *one* {#x.y:z}\n\n## Not {an id}\n\n## Bad {#a b}\n")
+        #expect(result.tableOfContents.map(\.id) == ["install", "install-2", "x.y:z", "not-an-id", "bad-a-b"])
+        #expect(result.tableOfContents[0].title == "Installing")
+        #expect(result.html.contains(##"<h2 id="install">Installing<a class="anchor" href="#install""##))
+        #expect(result.html.contains(##"<h2 id="x.y:z">Tricky <em>one</em><a class="anchor""##))
+        #expect(!result.plainText.contains("{#install}"))
+        // In code or in the middle of a heading, it is text.
+        #expect(renderer.render("## `{#code}`\n").tableOfContents.map(\.id) == ["code"])
+    }
+
     @Test func generatedIDsNeverCollideWithLaterHeadings() {
         let result = renderer.render("# A\n\n# A\n\n# A 2\n")
         #expect(result.tableOfContents.map(\.id) == ["a", "a-2", "a-2-2"])

@@ -235,7 +235,8 @@ public struct SiteImporter: Sendable {
             if case let .table(inner)? = plan.document.frontMatter.entries.first(where: { $0.key == "params" })?.value {
                 for entry in inner { if let text = entry.value.text { params[entry.key] = text } }
             }
-            let translated = TemplateTags(engine: layout.engine, resolve: resolve, siteParams: layout.params, pageParams: params).translate(plan.draft.source)
+            let source = layout.engine == .jekyll ? KramdownAttributes.apply(plan.draft.source) : plan.draft.source
+            let translated = TemplateTags(engine: layout.engine, resolve: resolve, siteParams: layout.params, pageParams: params).translate(source)
             let bodyLine = plan.document.bodyLine
             for tag in translated.untranslated {
                 report.warnings.append(.init(kind: .untranslatedTag, path: shown, line: tag.line + bodyLine - 1, message: "'\(tag.name)' is kept as written"))
@@ -293,7 +294,12 @@ public struct SiteImporter: Sendable {
                 // The first image is the social card's: a cover the page showed comes first.
                 plan.draft.source = "![](\(cover))\n\n" + plan.draft.source
             }
-            let aliases = Set(plan.addresses.compactMap(AliasPath.normalize)).subtracting([SitePathText.post(plan.draft.slug)])
+            var aliases = Set(plan.addresses.compactMap(AliasPath.normalize)).subtracting([SitePathText.post(plan.draft.slug)])
+            // Two files that claimed one address: the first keeps it.
+            for alias in aliases.sorted() where byAddress[alias] != plan.draft.slug {
+                aliases.remove(alias)
+                report.warnings.append(.init(kind: .aliasTaken, path: shown, line: nil, message: "'\(alias)' was also an address of /posts/\(byAddress[alias]!), which keeps it"))
+            }
             plan.draft.origin = PostOrigin(source: plan.source, aliases: aliases.sorted(), frontMatter: plan.document.frontMatter.unknownJSON)
             report.aliases += aliases.count
             do {

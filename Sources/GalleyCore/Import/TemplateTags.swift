@@ -397,3 +397,53 @@ struct ShortcodeCall {
         return tokens
     }
 }
+
+/// Kramdown's attribute lists, which Jekyll's Markdown reads and CommonMark prints as text: a
+/// line `{: .class}` or `{:lang="ruby"}` after a block. A language names the code block before
+/// it, an id (`{: #name}`) the heading before it (written `{#name}`, which Galley reads);
+/// the rest only styled the old theme, and the line goes.
+enum KramdownAttributes {
+    static func apply(_ body: String) -> String {
+        var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var index = 0
+        var fence: (marker: Character, count: Int, line: Int)?
+        var lastFenceOpening: Int?
+        while index < lines.count {
+            let line = lines[index]
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if let marker = trimmed.first, marker == "`" || marker == "~" {
+                let count = trimmed.prefix(while: { $0 == marker }).count
+                if count >= 3 {
+                    if let open = fence, open.marker == marker, count >= open.count {
+                        lastFenceOpening = open.line
+                        fence = nil
+                    } else if fence == nil {
+                        fence = (marker, count, index)
+                    }
+                }
+            }
+            guard fence == nil, trimmed.hasPrefix("{:"), trimmed.hasSuffix("}"), !trimmed.contains("\n") else {
+                index += 1
+                continue
+            }
+            let inner = String(trimmed.dropFirst(2).dropLast())
+            let previous = lines[..<index].lastIndex { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            let language = attribute("lang", in: inner) ?? inner.split(separator: " ").first { $0.hasPrefix(".language-") }.map { String($0.dropFirst(10)) }
+            if let language, let opening = lastFenceOpening, let previous, previous > opening,
+               lines[opening].trimmingCharacters(in: .whitespaces).drop(while: { $0 == "`" || $0 == "~" }).isEmpty {
+                lines[opening] += language
+            } else if let id = inner.split(separator: " ").first(where: { $0.hasPrefix("#") }), let previous, lines[previous].hasPrefix("#") {
+                lines[previous] += " {\(id)}"
+            }
+            lines.remove(at: index)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func attribute(_ name: String, in text: String) -> String? {
+        guard let range = text.range(of: name + "=") else { return nil }
+        let rest = text[range.upperBound...]
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return rest.split(separator: " ").first.map(String.init) }
+        return rest.dropFirst().split(separator: quote).first.map(String.init)
+    }
+}
