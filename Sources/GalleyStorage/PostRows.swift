@@ -122,30 +122,34 @@ enum PostRows {
                 """).run()
             try await db.raw("DELETE FROM post_tags WHERE post_id = \(bind: id)").run()
         }
-        for (position, tag) in post.tags.enumerated() {
-            try await db.raw("""
-                INSERT INTO post_tags (post_id, tag_slug, tag_name, position)
-                VALUES (\(bind: id), \(bind: tag.slug.rawValue), \(bind: tag.name), \(bind: position))
-                """).run()
+        // One statement for all the tags and one for all the aliases: an import writes thousands
+        // of posts, and every statement is a round trip to the database's thread.
+        if !post.tags.isEmpty {
+            var rows: [SQLQueryString] = []
+            for (position, tag) in post.tags.enumerated() {
+                rows.append("(\(bind: id), \(bind: tag.slug.rawValue), \(bind: tag.name), \(bind: position))")
+            }
+            try await db.raw("INSERT INTO post_tags (post_id, tag_slug, tag_name, position) VALUES " + rows.joined(separator: ", ")).run()
         }
         if let origin = post.origin {
             // An alias another post has stays that post's: nothing replaces what is there.
-            try await db.raw("DELETE FROM post_aliases WHERE post_id = \(bind: id)").run()
-            for alias in origin.aliases {
-                try await db.raw("INSERT INTO post_aliases (path, post_id) VALUES (\(bind: alias), \(bind: id)) ON CONFLICT (path) DO NOTHING").run()
+            if !isNew { try await db.raw("DELETE FROM post_aliases WHERE post_id = \(bind: id)").run() }
+            if !origin.aliases.isEmpty {
+                let rows: [SQLQueryString] = origin.aliases.map { "(\(bind: $0), \(bind: id))" }
+                try await db.raw("INSERT INTO post_aliases (path, post_id) VALUES " + rows.joined(separator: ", ") + " ON CONFLICT (path) DO NOTHING").run()
             }
         }
-        try await index(id: id, title: post.title, tags: post.tags, body: post.rendered.plainText, dialect: dialect, in: db)
+        try await index(id: id, title: post.title, tags: post.tags, body: post.rendered.plainText, isNew: isNew, dialect: dialect, in: db)
         return id
     }
 
     /// Puts a post's words in the full-text index: FTS5's table, or PostgreSQL's `search` column
     /// built from the same text with its accents folded (as FTS5's tokenizer does).
-    static func index(id: Int64, title: String, tags: [Tag], body: String, dialect: SQLDialect, in db: any SQLDatabase) async throws {
+    static func index(id: Int64, title: String, tags: [Tag], body: String, isNew: Bool = false, dialect: SQLDialect, in db: any SQLDatabase) async throws {
         let tagText = tags.map(\.name).joined(separator: " ")
         switch dialect {
         case .sqlite:
-            try await db.raw("DELETE FROM posts_fts WHERE rowid = \(bind: id)").run()
+            if !isNew { try await db.raw("DELETE FROM posts_fts WHERE rowid = \(bind: id)").run() }
             try await db.raw("""
                 INSERT INTO posts_fts (rowid, title, tags, body)
                 VALUES (\(bind: id), \(bind: title), \(bind: tagText), \(bind: body))

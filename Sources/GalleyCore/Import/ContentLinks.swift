@@ -46,6 +46,8 @@ enum ContentLinks {
     }
 
     private static func rewriteLine(_ line: Substring, line number: Int, _ replace: (Target) -> String?) -> String {
+        // Most lines hold no link, no image and no definition: nothing to look at.
+        guard line.utf8.contains(where: { $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: "=") }) else { return String(line) }
         let characters = Array(line)
         var result = ""
         var index = 0
@@ -153,13 +155,20 @@ enum ContentLinks {
 
     /// ` src="…"`, ` href='…'`, ` srcset="…"` starting at `index`: the name and the value's range.
     private static func htmlAttribute(_ characters: [Character], at index: Int) -> (String, Range<Int>)? {
-        guard characters[index] == " " || characters[index] == "\t" else { return nil }
+        guard characters[index] == " " || characters[index] == "\t", index + 1 < characters.count else { return nil }
+        // Most spaces are between words: only an `s` or an `h` can start one of these.
+        let first = characters[index + 1]
+        guard first == "s" || first == "S" || first == "h" || first == "H" else { return nil }
         for name in ["src", "href", "srcset"] {
-            let letters = Array(name + "=")
-            guard index + 1 + letters.count < characters.count,
-                  Array(characters[(index + 1)..<(index + 1 + letters.count)]).map({ Character($0.lowercased()) }) == letters
-            else { continue }
-            let quoteIndex = index + 1 + letters.count
+            let letters = name.count
+            guard index + 2 + letters < characters.count else { continue }
+            var matches = true
+            for (offset, letter) in name.enumerated() where characters[index + 1 + offset].lowercased() != String(letter) {
+                matches = false
+                break
+            }
+            guard matches, characters[index + 1 + letters] == "=" else { continue }
+            let quoteIndex = index + 2 + letters
             let quote = characters[quoteIndex]
             guard quote == "\"" || quote == "'" else { continue }
             guard let end = characters[(quoteIndex + 1)...].firstIndex(of: quote) else { return nil }

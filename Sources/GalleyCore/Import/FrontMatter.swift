@@ -67,10 +67,16 @@ public struct MarkdownDocument: Sendable, Equatable {
     /// Splits front matter (`---` YAML, `+++` TOML, or a leading JSON object) from the body and
     /// reads it. Dates without a zone are in `timeZone`.
     public static func parse(_ text: String, timeZone: TimeZone = .gmt) throws(ParseError) -> MarkdownDocument {
-        // `\r\n` is one Character in Swift, so split on any newline, not on "\n".
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
-        let opening = lines.first?.trimmingTrailingSpaces()
+        // Only the front matter is cut into lines; the body is what follows its closing fence.
+        // `\r\n` is one Character in Swift, so lines end at any newline, not at "\n".
+        var text = Substring(text)
+        if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
+        func line(from start: Substring.Index) -> (line: Substring, next: Substring.Index) {
+            let end = text[start...].firstIndex(where: \.isNewline) ?? text.endIndex
+            return (text[start..<end], end < text.endIndex ? text.index(after: end) : end)
+        }
+        let (first, afterFirst) = line(from: text.startIndex)
+        let opening = first.trimmingTrailingSpaces()
         let format: FrontMatterFormat
         let fence: [Substring]
         switch opening {
@@ -78,13 +84,26 @@ public struct MarkdownDocument: Sendable, Equatable {
         case "+++": (format, fence) = (.toml, ["+++"])
         case "{": (format, fence) = (.json, ["}"])
         default:
-            return MarkdownDocument(frontMatter: FrontMatter(), body: text, bodyLine: 1, warnings: [])
+            return MarkdownDocument(frontMatter: FrontMatter(), body: String(text), bodyLine: 1, warnings: [])
         }
-        guard let end = lines.dropFirst().firstIndex(where: { fence.contains($0.trimmingTrailingSpaces()) }) else {
-            throw ParseError(line: 1, message: "front matter opened with '\(opening!)' is never closed")
+        var lines: [Substring] = []
+        var position = afterFirst
+        var closed: Substring.Index?
+        while position < text.endIndex {
+            let (current, next) = line(from: position)
+            position = next
+            if fence.contains(current.trimmingTrailingSpaces()) {
+                closed = next
+                break
+            }
+            lines.append(current)
         }
-        let inner = lines[1..<end].joined(separator: "\n")
-        let body = lines[(end + 1)...].joined(separator: "\n")
+        guard let bodyStart = closed else {
+            throw ParseError(line: 1, message: "front matter opened with '\(opening)' is never closed")
+        }
+        let inner = lines.joined(separator: "\n")
+        let body = String(text[bodyStart...])
+        let end = lines.count + 1
         var warnings: [Warning] = []
         let entries: [FrontMatterEntry] = switch format {
         case .yaml: try FrontMatterValue.yaml(inner, firstLine: 2, warnings: &warnings)

@@ -235,7 +235,7 @@ public struct SiteImporter: Sendable {
             if case let .table(inner)? = plan.document.frontMatter.entries.first(where: { $0.key == "params" })?.value {
                 for entry in inner { if let text = entry.value.text { params[entry.key] = text } }
             }
-            let source = layout.engine == .jekyll ? KramdownAttributes.apply(plan.draft.source) : plan.draft.source
+            let source = layout.engine == .jekyll && plan.draft.source.utf8.contains(UInt8(ascii: "{")) ? KramdownAttributes.apply(plan.draft.source) : plan.draft.source
             let translated = TemplateTags(engine: layout.engine, resolve: resolve, siteParams: layout.params, pageParams: params).translate(source)
             let bodyLine = plan.document.bodyLine
             for tag in translated.untranslated {
@@ -511,6 +511,7 @@ public struct SiteImporter: Sendable {
 
     /// The text before `<!--more-->` (or the site's own separator), when the post has one.
     static func excerpt(of body: String, separator: String?) -> String? {
+        guard separator != nil || body.utf8.contains(UInt8(ascii: "<")) else { return nil }
         for marker in [separator, "<!--more-->", "<!-- more -->"].compactMap({ $0 }) where !marker.isEmpty && marker != "\n\n" {
             if let range = body.range(of: marker) { return String(body[..<range.lowerBound]) }
         }
@@ -518,6 +519,7 @@ public struct SiteImporter: Sendable {
     }
 
     static func removingMoreMarker(_ body: String, separator: String?) -> String {
+        guard separator != nil || body.utf8.contains(UInt8(ascii: "<")) else { return body }
         var text = body
         for marker in [separator, "<!--more-->", "<!-- more -->"].compactMap({ $0 }) where !marker.isEmpty && marker != "\n\n" {
             text = text.replacingOccurrences(of: marker, with: "")
