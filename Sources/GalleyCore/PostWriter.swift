@@ -17,13 +17,20 @@ public struct PostWriter: Sendable {
     /// Saves a draft. Times are kept to the millisecond, as every store keeps them.
     @discardableResult
     public func save(_ draft: PostDraft) async throws -> SaveResult {
+        try await save(draft, rendered: renderer.render(draft.source))
+    }
+
+    /// Saves a draft already rendered by this writer's renderer (an import renders on every
+    /// core, then saves one post at a time).
+    @discardableResult
+    public func save(_ draft: PostDraft, rendered: RenderedMarkdown) async throws -> SaveResult {
         guard !draft.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw GalleyError(.invalidInput, "a post needs a title")
         }
         var draft = draft
         draft.publishedAt = draft.publishedAt.truncatedToMilliseconds
         draft.updatedAt = draft.updatedAt?.truncatedToMilliseconds
-        return try await store.savePost(draft, rendered: renderer.render(draft.source), at: clock().truncatedToMilliseconds)
+        return try await store.savePost(draft, rendered: rendered, at: clock().truncatedToMilliseconds)
     }
 
     /// Saves an edit from the editor; see ``EditorStore/savePost(_:rendered:at:)``.

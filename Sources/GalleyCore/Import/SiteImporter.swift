@@ -92,8 +92,9 @@ public struct SiteImporter: Sendable {
     // MARK: One import run
 
     /// A file read and planned, before it is written.
-    struct Plan {
+    struct Plan: Sendable {
         var source: String
+        var shown: String
         var pathInFolder: String
         var folder: SiteLayout.ContentFolder
         var document: MarkdownDocument
@@ -102,80 +103,58 @@ public struct SiteImporter: Sendable {
         var existing: Post?
     }
 
+    /// What reading one file gave.
+    enum Reading: Sendable {
+        case plan(Plan, [ImportReport.Warning])
+        case section(path: String, shown: String, hidesPages: Bool, [ImportReport.Warning])
+        case skipped(shown: String, reason: String, [ImportReport.Warning])
+        case failed(ImportReport.Failure, [ImportReport.Warning])
+    }
+
+    /// A post ready to be written: its draft rendered, its media read, what to tell.
+    struct Prepared: Sendable {
+        var plan: Plan
+        var rendered: RenderedMarkdown
+        var media: [Media]
+        var warnings: [ImportReport.Warning]
+    }
+
+    /// Reading and preparing posts is work for every core; writing them is one at a time, in
+    /// the order of their files.
     private func importFiles(_ files: [String], layout: SiteLayout, into report: inout ImportReport) async throws {
         var layout = layout
         if let zone = options.timeZone { layout.timeZone = zone }
-        let addresses = OldAddresses(layout: layout)
         let total = files.count
-        var done = 0
-        func tick() {
-            done += 1
-            options.progress?(done, total)
-        }
+        let done = Counter()
+        let progress = options.progress
+        func tick() { progress?(done.increment(), total) }
 
-        // Sections whose `cascade` says their pages never render.
+        let readings = await Self.parallelMap(files.sorted()) { [self, layout] source in self.read(source, layout: layout) }
+        report.filesRead += files.count
+        // Sections whose `cascade` says their pages never render hide every page below them.
         var hiddenSections: [String] = []
+        for case let .section(path, _, true, _) in readings { hiddenSections.append(path) }
         var plans: [Plan] = []
-        for source in files.sorted() {
-            report.filesRead += 1
-            let folder = layout.contentFolders.filter { $0.path.isEmpty || source.hasPrefix($0.path + "/") }.max { $0.path.count < $1.path.count }
-                ?? layout.contentFolders[0]
-            let pathInFolder = folder.path.isEmpty ? source : String(source.dropFirst(folder.path.count + 1))
-            let file = layout.root.appendingPathComponent(source)
-            let shown = layout.root.appendingPathComponent(source).relativePath
-            let text: String
-            do {
-                text = try String(contentsOf: file, encoding: .utf8)
-            } catch {
-                report.failures.append(.init(path: shown, line: nil, message: "cannot read the file as UTF-8 text"))
-                tick()
-                continue
-            }
-            var document: MarkdownDocument
-            do {
-                document = try MarkdownDocument.parse(text, timeZone: layout.timeZone)
-                let defaults = layout.defaultValues(for: source, collection: folder.collection, drafts: folder.drafts)
-                if !defaults.isEmpty {
-                    // The file's own keys win; only its own unknown keys are kept with the post.
-                    let own = document.frontMatter
-                    let keys = Set(own.entries.map(\.key))
-                    var merged = try FrontMatter(entries: defaults.filter { !keys.contains($0.key) } + own.entries, timeZone: layout.timeZone)
-                    merged.format = own.format
-                    merged.unknown = own.unknown
-                    document.frontMatter = merged
+        for reading in readings {
+            switch reading {
+            case let .plan(plan, warnings):
+                report.warnings += warnings
+                if hiddenSections.contains(where: { plan.source.hasPrefix($0) }) {
+                    report.skipped.append((plan.shown, "never rendered by the site"))
+                    tick()
+                } else {
+                    plans.append(plan)
                 }
-            } catch {
-                report.failures.append(.init(path: shown, line: error.line, message: error.message))
-                tick()
-                continue
-            }
-            for warning in document.warnings {
-                report.warnings.append(.init(kind: .duplicateKey, path: shown, line: warning.line, message: warning.message))
-            }
-            let front = document.frontMatter
-            let name = file.lastPathComponent
-            if name.hasPrefix("_index.") {
-                if front.cascadesNeverRendered { hiddenSections.append(String(source.dropLast(name.count))) }
+            case let .section(_, shown, _, warnings):
+                report.warnings += warnings
                 report.skipped.append((shown, "section page (_index)"))
                 tick()
-                continue
-            }
-            if front.neverRendered || hiddenSections.contains(where: { source.hasPrefix($0) }) {
-                report.skipped.append((shown, "never rendered by the site"))
+            case let .skipped(shown, reason, warnings):
+                report.warnings += warnings
+                report.skipped.append((shown, reason))
                 tick()
-                continue
-            }
-            if front.entries.contains(where: { $0.key == "published" && $0.value == .bool(false) }) {
-                report.skipped.append((shown, "published: false"))
-                tick()
-                continue
-            }
-            do {
-                plans.append(try plan(source: source, shown: shown, pathInFolder: pathInFolder, folder: folder, document: document, layout: layout, addresses: addresses, report: &report))
-            } catch let skip as Skip {
-                report.skipped.append((shown, skip.reason))
-                tick()
-            } catch let failure as ImportReport.Failure {
+            case let .failed(failure, warnings):
+                report.warnings += warnings
                 report.failures.append(failure)
                 tick()
             }
@@ -194,7 +173,7 @@ public struct SiteImporter: Sendable {
             let wanted = plans[index].draft.slug
             var slug = wanted
             var number = 1
-            while claimed.contains(slug), number < 10_000 {
+            while claimed.contains(slug) {
                 number += 1
                 slug = Slug(deriving: "\(wanted.rawValue)-\(number)")
             }
@@ -205,7 +184,7 @@ public struct SiteImporter: Sendable {
             claimed.insert(slug)
             if slug != wanted {
                 report.warnings.append(.init(
-                    kind: .renamed, path: layout.root.appendingPathComponent(plans[index].source).relativePath, line: nil,
+                    kind: .renamed, path: plans[index].shown, line: nil,
                     message: "/posts/\(wanted) is taken by another post: imported as /posts/\(slug), its old addresses lead there"
                 ))
                 plans[index].draft.slug = slug
@@ -221,89 +200,15 @@ public struct SiteImporter: Sendable {
                 byFile[key] = plan.draft.slug
             }
         }
-        var mediaCache: [String: String?] = [:]
+        let names = Names(byAddress: byAddress, byFile: byFile)
+        let prepared = await Self.parallelMap(plans) { [self, layout] plan in self.prepare(plan, layout: layout, names: names) }
 
-        for var plan in plans {
-            let shown = layout.root.appendingPathComponent(plan.source).relativePath
-            let directory = (plan.source as NSString).deletingLastPathComponent
-            func resolve(_ target: String) -> String? {
-                Self.resolve(target, from: directory, pathInFolder: plan.pathInFolder, byAddress: byAddress, byFile: byFile, basePath: layout.basePath)
-                    .map { SitePathText.post($0) }
-            }
-            var params: [String: String] = ["title": plan.draft.title]
-            for entry in plan.document.frontMatter.unknown { if let text = entry.value.text { params[entry.key] = text } }
-            if case let .table(inner)? = plan.document.frontMatter.entries.first(where: { $0.key == "params" })?.value {
-                for entry in inner { if let text = entry.value.text { params[entry.key] = text } }
-            }
-            let source = layout.engine == .jekyll && plan.draft.source.utf8.contains(UInt8(ascii: "{")) ? KramdownAttributes.apply(plan.draft.source) : plan.draft.source
-            let translated = TemplateTags(engine: layout.engine, resolve: resolve, siteParams: layout.params, pageParams: params).translate(source)
-            let bodyLine = plan.document.bodyLine
-            for tag in translated.untranslated {
-                report.warnings.append(.init(kind: .untranslatedTag, path: shown, line: tag.line + bodyLine - 1, message: "'\(tag.name)' is kept as written"))
-            }
-            for link in translated.unresolved {
-                report.warnings.append(.init(kind: .unresolvedLink, path: shown, line: link.line + bodyLine - 1, message: "'\(link.target)' names no imported post"))
-            }
-            var mediaWarnings: [ImportReport.Warning] = []
-            var newMedia: [Media] = []
-            let rewritten = ContentLinks.rewrite(translated.text) { target in
-                let line = target.line + bodyLine - 1
-                let value = target.value
-                if value.hasPrefix("#") || value.hasPrefix("mailto:") || value.hasPrefix("/media/") || value.hasPrefix("data:") { return nil }
-                if let slug = Self.resolve(value, from: directory, pathInFolder: plan.pathInFolder, byAddress: byAddress, byFile: byFile, basePath: layout.basePath) {
-                    let fragment = value.firstIndex(of: "#").map { String(value[$0...]) } ?? ""
-                    return SitePathText.post(slug) + fragment
-                }
-                if value.contains("://") || value.hasPrefix("//") { return nil }
-                guard let file = Self.localFile(value, from: directory, pathInFolder: plan.pathInFolder, folder: plan.folder, layout: layout) else {
-                    if value.hasPrefix("@/") || value.hasSuffix(".md") || (target.kind == .link && value.hasPrefix("/") && ContentLinks.isImagePath(value) == false && Self.looksLikePost(value, layout: layout)) {
-                        mediaWarnings.append(.init(kind: .unresolvedLink, path: shown, line: line, message: "'\(value)' leads to nothing imported"))
-                    } else if target.kind == .image {
-                        mediaWarnings.append(.init(kind: .missingImage, path: shown, line: line, message: "'\(value)' is not in the site's folders"))
-                    }
-                    return nil
-                }
-                if let cached = mediaCache[file.path] { return cached }
-                let path: String?
-                switch Self.media(at: file, limit: options.mediaLimit, now: clock()) {
-                case let .success(media):
-                    newMedia.append(media)
-                    path = media.path
-                case let .failure(reason):
-                    mediaWarnings.append(.init(kind: .refusedFile, path: shown, line: line, message: "'\(value)': \(reason.message)"))
-                    path = nil
-                }
-                mediaCache[file.path] = .some(path)
-                return path
-            }
-            report.warnings += mediaWarnings
-            plan.draft.source = Self.removingMoreMarker(rewritten, separator: plan.document.frontMatter.excerptSeparator ?? layout.excerptSeparator)
-            if plan.draft.summary.isEmpty, let excerpt = Self.excerpt(of: rewritten, separator: plan.document.frontMatter.excerptSeparator ?? layout.excerptSeparator) {
-                plan.draft.summary = writer.renderer.render(excerpt).plainText.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            // The front matter's images, as the page showed them.
-            var frontImages: [String] = []
-            for image in plan.document.frontMatter.images {
-                if let file = Self.localFile(image, from: directory, pathInFolder: plan.pathInFolder, folder: plan.folder, layout: layout),
-                   case let .success(media) = Self.media(at: file, limit: options.mediaLimit, now: clock()) {
-                    newMedia.append(media)
-                    frontImages.append(media.path)
-                }
-            }
-            if let cover = frontImages.first, !plan.draft.source.contains(cover) {
-                // The first image is the social card's: a cover the page showed comes first.
-                plan.draft.source = "![](\(cover))\n\n" + plan.draft.source
-            }
-            var aliases = Set(plan.addresses.compactMap(AliasPath.normalize)).subtracting([SitePathText.post(plan.draft.slug)])
-            // Two files that claimed one address: the first keeps it.
-            for alias in aliases.sorted() where byAddress[alias] != plan.draft.slug {
-                aliases.remove(alias)
-                report.warnings.append(.init(kind: .aliasTaken, path: shown, line: nil, message: "'\(alias)' was also an address of /posts/\(byAddress[alias]!), which keeps it"))
-            }
-            plan.draft.origin = PostOrigin(source: plan.source, aliases: aliases.sorted(), frontMatter: plan.document.frontMatter.unknownJSON)
-            report.aliases += aliases.count
+        var storedMedia = Set<String>()
+        for var post in prepared {
+            report.warnings += post.warnings
+            report.aliases += post.plan.draft.origin?.aliases.count ?? 0
             do {
-                for media in newMedia {
+                for media in post.media where storedMedia.insert(media.sha256).inserted {
                     if options.dryRun {
                         report.media += 1
                     } else if try await store.saveMedia(media) {
@@ -312,28 +217,186 @@ public struct SiteImporter: Sendable {
                 }
                 let outcome: SaveOutcome
                 if options.dryRun {
-                    outcome = plan.existing.map { existing in
-                        existing.draft == plan.draft.filled(from: existing) ? .unchanged : .updated
+                    post.plan.draft.publishedAt = post.plan.draft.publishedAt.truncatedToMilliseconds
+                    outcome = post.plan.existing.map { existing in
+                        existing.draft == post.plan.draft.filled(from: existing) && existing.rendered == post.rendered ? .unchanged : .updated
                     } ?? .created
                 } else {
-                    outcome = try await writer.save(plan.draft).outcome
+                    outcome = try await writer.save(post.plan.draft, rendered: post.rendered).outcome
                 }
                 switch outcome {
-                case .created: report.created.append(shown)
-                case .updated: report.updated.append(shown)
-                case .unchanged: report.unchanged.append(shown)
+                case .created: report.created.append(post.plan.shown)
+                case .updated: report.updated.append(post.plan.shown)
+                case .unchanged: report.unchanged.append(post.plan.shown)
                 }
             } catch {
-                report.failures.append(.init(path: shown, line: nil, message: error.message))
+                report.failures.append(.init(path: post.plan.shown, line: nil, message: error.message))
             }
             tick()
+        }
+    }
+
+    /// Reads and plans one file (any thread).
+    private func read(_ source: String, layout: SiteLayout) -> Reading {
+        let folder = layout.contentFolders.filter { $0.path.isEmpty || source.hasPrefix($0.path + "/") }.max { $0.path.count < $1.path.count }
+            ?? layout.contentFolders[0]
+        let pathInFolder = folder.path.isEmpty ? source : String(source.dropFirst(folder.path.count + 1))
+        let file = layout.root.appendingPathComponent(source)
+        let shown = file.relativePath
+        guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
+            return .failed(.init(path: shown, line: nil, message: "cannot read the file as UTF-8 text"), [])
+        }
+        var warnings: [ImportReport.Warning] = []
+        var document: MarkdownDocument
+        do {
+            document = try MarkdownDocument.parse(text, timeZone: layout.timeZone)
+            let defaults = layout.defaultValues(for: source, collection: folder.collection, drafts: folder.drafts)
+            if !defaults.isEmpty {
+                // The file's own keys win; only its own unknown keys are kept with the post.
+                let own = document.frontMatter
+                let keys = Set(own.entries.map(\.key))
+                var merged = try FrontMatter(entries: defaults.filter { !keys.contains($0.key) } + own.entries, timeZone: layout.timeZone)
+                merged.format = own.format
+                merged.unknown = own.unknown
+                document.frontMatter = merged
+            }
+        } catch {
+            return .failed(.init(path: shown, line: error.line, message: error.message), [])
+        }
+        for warning in document.warnings {
+            warnings.append(.init(kind: .duplicateKey, path: shown, line: warning.line, message: warning.message))
+        }
+        let front = document.frontMatter
+        let name = file.lastPathComponent
+        if name.hasPrefix("_index.") {
+            return .section(path: String(source.dropLast(name.count)), shown: shown, hidesPages: front.cascadesNeverRendered, warnings)
+        }
+        if front.neverRendered { return .skipped(shown: shown, reason: "never rendered by the site", warnings) }
+        if front.entries.contains(where: { $0.key == "published" && $0.value == .bool(false) }) {
+            return .skipped(shown: shown, reason: "published: false", warnings)
+        }
+        do {
+            let plan = try self.plan(source: source, shown: shown, pathInFolder: pathInFolder, folder: folder, document: document, layout: layout, warnings: &warnings)
+            return .plan(plan, warnings)
+        } catch let skip as Skip {
+            return .skipped(shown: shown, reason: skip.reason, warnings)
+        } catch let failure as ImportReport.Failure {
+            return .failed(failure, warnings)
+        } catch {
+            return .failed(.init(path: shown, line: nil, message: error.message), warnings)
+        }
+    }
+
+    /// How other posts can be named: by an old address, or by their file.
+    struct Names: Sendable {
+        var byAddress: [String: Slug]
+        var byFile: [String: Slug]
+    }
+
+    /// Translates, rewrites and renders one planned post and reads its media (any thread).
+    private func prepare(_ plan: Plan, layout: SiteLayout, names: Names) -> Prepared {
+        var plan = plan
+        var warnings: [ImportReport.Warning] = []
+        var media: [Media] = []
+        let shown = plan.shown
+        let directory = (plan.source as NSString).deletingLastPathComponent
+        func resolve(_ target: String) -> String? {
+            Self.resolve(target, from: directory, pathInFolder: plan.pathInFolder, byAddress: names.byAddress, byFile: names.byFile, basePath: layout.basePath)
+                .map { SitePathText.post($0) }
+        }
+        var params: [String: String] = ["title": plan.draft.title]
+        for entry in plan.document.frontMatter.unknown { if let text = entry.value.text { params[entry.key] = text } }
+        if case let .table(inner)? = plan.document.frontMatter.entries.first(where: { $0.key == "params" })?.value {
+            for entry in inner { if let text = entry.value.text { params[entry.key] = text } }
+        }
+        let source = layout.engine == .jekyll && plan.draft.source.utf8.contains(UInt8(ascii: "{")) ? KramdownAttributes.apply(plan.draft.source) : plan.draft.source
+        let translated = TemplateTags(engine: layout.engine, resolve: resolve, siteParams: layout.params, pageParams: params).translate(source)
+        let bodyLine = plan.document.bodyLine
+        for tag in translated.untranslated {
+            warnings.append(.init(kind: .untranslatedTag, path: shown, line: tag.line + bodyLine - 1, message: "'\(tag.name)' is kept as written"))
+        }
+        for link in translated.unresolved {
+            warnings.append(.init(kind: .unresolvedLink, path: shown, line: link.line + bodyLine - 1, message: "'\(link.target)' names no imported post"))
+        }
+        var mediaCache: [String: String?] = [:]
+        let rewritten = ContentLinks.rewrite(translated.text) { target in
+            let line = target.line + bodyLine - 1
+            let value = target.value
+            if value.hasPrefix("#") || value.hasPrefix("mailto:") || value.hasPrefix("/media/") || value.hasPrefix("data:") { return nil }
+            if let slug = Self.resolve(value, from: directory, pathInFolder: plan.pathInFolder, byAddress: names.byAddress, byFile: names.byFile, basePath: layout.basePath) {
+                let fragment = value.firstIndex(of: "#").map { String(value[$0...]) } ?? ""
+                return SitePathText.post(slug) + fragment
+            }
+            if value.contains("://") || value.hasPrefix("//") { return nil }
+            guard let file = Self.localFile(value, from: directory, pathInFolder: plan.pathInFolder, folder: plan.folder, layout: layout) else {
+                if value.hasPrefix("@/") || value.hasSuffix(".md") || (target.kind == .link && value.hasPrefix("/") && !ContentLinks.isImagePath(value) && Self.looksLikePost(value, layout: layout)) {
+                    warnings.append(.init(kind: .unresolvedLink, path: shown, line: line, message: "'\(value)' leads to nothing imported"))
+                } else if target.kind == .image {
+                    warnings.append(.init(kind: .missingImage, path: shown, line: line, message: "'\(value)' is not in the site's folders"))
+                }
+                return nil
+            }
+            if let cached = mediaCache[file.path] { return cached }
+            let path: String?
+            switch Self.media(at: file, limit: options.mediaLimit, now: clock()) {
+            case let .success(item):
+                media.append(item)
+                path = item.path
+            case let .failure(reason):
+                warnings.append(.init(kind: .refusedFile, path: shown, line: line, message: "'\(value)': \(reason.message)"))
+                path = nil
+            }
+            mediaCache[file.path] = .some(path)
+            return path
+        }
+        let separator = plan.document.frontMatter.excerptSeparator ?? layout.excerptSeparator
+        plan.draft.source = Self.removingMoreMarker(rewritten, separator: separator)
+        if plan.draft.summary.isEmpty, let excerpt = Self.excerpt(of: rewritten, separator: separator) {
+            plan.draft.summary = writer.renderer.render(excerpt).plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // The front matter's images, as the page showed them: the first is the social card's.
+        var frontImages: [String] = []
+        for image in plan.document.frontMatter.images {
+            if let file = Self.localFile(image, from: directory, pathInFolder: plan.pathInFolder, folder: plan.folder, layout: layout),
+               case let .success(item) = Self.media(at: file, limit: options.mediaLimit, now: clock()) {
+                media.append(item)
+                frontImages.append(item.path)
+            }
+        }
+        if let cover = frontImages.first, !plan.draft.source.contains(cover) {
+            plan.draft.source = "![](\(cover))\n\n" + plan.draft.source
+        }
+        var aliases = Set(plan.addresses.compactMap(AliasPath.normalize)).subtracting([SitePathText.post(plan.draft.slug)])
+        // Two files that claimed one address: the first keeps it.
+        for alias in aliases.sorted() where names.byAddress[alias] != plan.draft.slug {
+            aliases.remove(alias)
+            warnings.append(.init(kind: .aliasTaken, path: shown, line: nil, message: "'\(alias)' was also an address of /posts/\(names.byAddress[alias]!), which keeps it"))
+        }
+        plan.draft.origin = PostOrigin(source: plan.source, aliases: aliases.sorted(), frontMatter: plan.document.frontMatter.unknownJSON)
+        return Prepared(plan: plan, rendered: writer.renderer.render(plan.draft.source), media: media, warnings: warnings)
+    }
+
+    /// `transform` over `items` on every core, the results in the items' order.
+    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) async -> [R] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count))
+        return await withTaskGroup(of: [(Int, R)].self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var results: [(Int, R)] = []
+                    for index in stride(from: worker, to: items.count, by: workers) { results.append((index, transform(items[index]))) }
+                    return results
+                }
+            }
+            var ordered = [R?](repeating: nil, count: items.count)
+            for await part in group { for (index, result) in part { ordered[index] = result } }
+            return ordered.map { $0! }
         }
     }
 
     /// Reads one file's front matter into a draft and its old addresses.
     private func plan(
         source: String, shown: String, pathInFolder: String, folder: SiteLayout.ContentFolder, document: MarkdownDocument,
-        layout: SiteLayout, addresses: OldAddresses, report: inout ImportReport
+        layout: SiteLayout, warnings: inout [ImportReport.Warning]
     ) throws -> Plan {
         let front = document.frontMatter
         var body = document.body
@@ -367,7 +430,7 @@ public struct SiteImporter: Sendable {
         if date == nil {
             let modified = try? layout.root.appendingPathComponent(source).resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
             date = modified ?? clock()
-            report.warnings.append(.init(kind: .noDate, path: shown, line: nil, message: "no date in the front matter, the file name or the address: the file's modification time is used"))
+            warnings.append(.init(kind: .noDate, path: shown, line: nil, message: "no date in the front matter, the file name or the address: the file's modification time is used"))
         }
         // Kept to the millisecond, as every store keeps times.
         page.date = date!.truncatedToMilliseconds
@@ -390,8 +453,8 @@ public struct SiteImporter: Sendable {
             bylines: front.authors
         )
         return Plan(
-            source: source, pathInFolder: pathInFolder, folder: folder, document: document, draft: draft,
-            addresses: addresses.addresses(of: page), existing: nil
+            source: source, shown: shown, pathInFolder: pathInFolder, folder: folder, document: document, draft: draft,
+            addresses: OldAddresses(layout: layout).addresses(of: page), existing: nil
         )
     }
 
@@ -546,6 +609,19 @@ public struct SiteImporter: Sendable {
         let end = trimmed.firstIndex(of: "\n") ?? trimmed.endIndex
         let title = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 2)..<end].trimmingCharacters(in: .whitespaces)
         return (title, String(trimmed[end...]))
+    }
+}
+
+/// Files done, counted from every worker.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func increment() -> Int {
+        lock.withLock {
+            value += 1
+            return value
+        }
     }
 }
 
