@@ -108,6 +108,7 @@ def main():
                     images_bad += status != 200
             engine_pages = None
             engine_words, lost_words = 0, 0
+            losses = []
             if args.engine_output:
                 engine_pages = [0, 0]
                 for folder, _, files in os.walk(args.engine_output):
@@ -123,7 +124,9 @@ def main():
                             theirs = words(page.read(), "<main>", "</main>")
                         ours = words(post_body, '<div class="post-body">', '<nav class="post-nav"') or words(post_body, '<div class="post-body">', "</article>")
                         engine_words += sum(theirs.values())
-                        lost_words += sum((theirs - ours).values())
+                        lost = sum((theirs - ours).values())
+                        lost_words += lost
+                        losses.append((lost, path, sorted((theirs - ours).items(), key=lambda kv: -kv[1])[:8]))
                     engine_pages[1] += 1
         finally:
             server.terminate()
@@ -139,6 +142,9 @@ def main():
         report["engine's pages that lead to a post"] = f"{engine_pages[0]} of {engine_pages[1]}"
         report["engine's words lost"] = f"{lost_words} of {engine_words} ({100 * lost_words / max(engine_words, 1):.1f} %)"
     print(json.dumps(report, indent=1))
+    if os.environ.get("SHOW_LOSSES"):
+        for lost, path, sample in sorted(losses, reverse=True)[:int(os.environ["SHOW_LOSSES"])]:
+            print(f"  lost {lost:5d} words on {path}: {sample}", file=sys.stderr)
     for form, status, location in broken[:10]:
         print(f"  broken: {form} -> {status} {location}", file=sys.stderr)
     return 0

@@ -129,22 +129,24 @@ public struct SiteImporter: Sendable {
         let progress = options.progress
         func tick() { progress?(done.increment(), total) }
 
-        let readings = await Self.parallelMap(files.sorted()) { [self, layout] source in self.read(source, layout: layout) }
+        let sources = files.sorted()
+        let readings = await Self.parallelMap(sources) { [self, layout] source in self.read(source, layout: layout) }
         report.filesRead += files.count
-        // Sections whose `cascade` says their pages never render hide every page below them.
+        // Sections whose `cascade` says their pages never render hide every page below them,
+        // whatever else their files say.
         var hiddenSections: [String] = []
         for case let .section(path, _, true, _) in readings { hiddenSections.append(path) }
         var plans: [Plan] = []
-        for reading in readings {
+        for (source, reading) in zip(sources, readings) {
+            if case .section = reading {} else if hiddenSections.contains(where: { source.hasPrefix($0) }) {
+                report.skipped.append((layout.root.appendingPathComponent(source).relativePath, "never rendered by the site"))
+                tick()
+                continue
+            }
             switch reading {
             case let .plan(plan, warnings):
                 report.warnings += warnings
-                if hiddenSections.contains(where: { plan.source.hasPrefix($0) }) {
-                    report.skipped.append((plan.shown, "never rendered by the site"))
-                    tick()
-                } else {
-                    plans.append(plan)
-                }
+                plans.append(plan)
             case let .section(_, shown, _, warnings):
                 report.warnings += warnings
                 report.skipped.append((shown, "section page (_index)"))
