@@ -56,6 +56,9 @@ import Testing
         #expect(second.source.contains("[first post](/posts/hello-world)"))
         #expect(second.source.contains("[install](/posts/install)"))
         #expect(second.source.contains("{{ not liquid }}"))
+        // A link to one of the old site's pages stays as it was, and is no file to carry over.
+        #expect(second.source.contains("[about us](/about.html)"))
+        #expect(!report.warnings.contains { $0.kind == .refusedFile })
         #expect(report.warnings.contains { $0.kind == .unresolvedLink && $0.message.contains("2020-01-01-nothing") && $0.line == 9 })
         #expect(report.warnings.contains { $0.kind == .untranslatedTag && $0.message.contains("'include'") && $0.line == 24 })
 

@@ -338,6 +338,8 @@ public struct SiteImporter: Sendable {
                 }
                 return nil
             }
+            // A link to one of the old site's pages is not a file to carry over.
+            if target.kind == .link, ["html", "htm", "xml", "md", "markdown"].contains(file.pathExtension.lowercased()) { return nil }
             if let cached = mediaCache[file.path] { return cached }
             let path: String?
             switch Self.media(at: file, limit: options.mediaLimit, now: clock()) {
