@@ -1,5 +1,5 @@
 import Foundation
-import GalleyCore
+@testable import GalleyCore
 import GalleyMarkdown
 @testable import GalleyWeb
 import NIOCore
@@ -72,11 +72,23 @@ public enum FuzzHarness {
         precondition(!rendered.html.contains("<script"), "a script tag came through")
     }
 
-    /// Front matter of any text parses or is refused with a line inside the file.
+    /// Front matter of any text (YAML, TOML, JSON) parses or is refused with a line inside the
+    /// file; the import's translation of template tags and its link rewriting take any body,
+    /// report lines inside it, and keep every line a link rewrite did not touch.
     public static func frontMatter(_ bytes: UnsafeRawBufferPointer) {
         let text = String(decoding: bytes, as: UTF8.self)
         do {
-            _ = try MarkdownDocument.parse(text)
+            let document = try MarkdownDocument.parse(text)
+            let bodyLines = document.body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).count
+            for engine in [SiteLayout.Engine.jekyll, .hugo, .zola] {
+                let result = TemplateTags(engine: engine, resolve: { _ in "/posts/x" }, siteParams: [:], pageParams: [:]).translate(document.body)
+                for line in result.untranslated.map(\.line) + result.unresolved.map(\.line) {
+                    precondition((1...max(1, bodyLines)).contains(line), "\(engine) reported line \(line) of \(bodyLines)")
+                }
+            }
+            let same = ContentLinks.rewrite(document.body) { _ in nil }
+            precondition(same == document.body, "a rewrite that replaces nothing changed the text")
+            _ = KramdownAttributes.apply(document.body)
         } catch {
             let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).count
             precondition((1...max(1, lines)).contains(error.line), "error on line \(error.line) of \(lines)")
