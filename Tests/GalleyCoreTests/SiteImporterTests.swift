@@ -93,7 +93,10 @@ import Testing
         #expect(first.source.contains("`{{< figure src=\"x\" >}}`"))
         #expect(first.source.contains(#"![A dot](/media/"#))
         #expect(first.origin.map { $0.frontMatter.contains("\"series\"") } == true)
-        #expect(report.warnings.map(\.kind) == [.untranslatedTag])
+        #expect(report.warnings.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.expiry, .untranslatedTag])
+        // Past its expiry date, the old site no longer showed it.
+        #expect(try await post(store, "expired").status == .draft)
+        #expect(report.warnings.contains { $0.kind == .expiry && $0.message == "expired on 2021-01-01: imported as a draft" })
 
         let bundle = try await post(store, "bundle")
         #expect(bundle.origin?.aliases == ["/custom/bundle"])
@@ -157,7 +160,7 @@ import Testing
     @Test func aDryRunWritesNothingAndReportsTheSame() async throws {
         let store = MemoryStore()
         let dry = await importer(store, dryRun: true).importPaths([site("hugo")])
-        #expect(dry.created.count == 3)
+        #expect(dry.created.count == 4)
         #expect(await store.allSlugs().isEmpty)
         #expect(await store.mediaList().isEmpty)
         let real = await importer(store).importPaths([site("hugo")])

@@ -18,6 +18,7 @@ public struct ImportReport: Sendable, Equatable {
             case refusedFile = "files not imported"
             case renamed = "slugs taken, renamed"
             case noDate = "no date"
+            case expiry = "expiry dates"
             case duplicateKey = "duplicate keys"
             case aliasTaken = "old addresses taken"
         }

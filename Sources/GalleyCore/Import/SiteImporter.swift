@@ -443,6 +443,18 @@ public struct SiteImporter: Sendable {
             if let terms = front.entries.last(where: { $0.key == taxonomy })?.value.texts { tags += terms }
             if let terms = front.entries.last(where: { $0.key == "taxonomies" })?.value[taxonomy]?.texts { tags += terms }
         }
+        // An expiry date that has passed: the old site no longer showed the page. One to come
+        // is reported: Galley does not yet take a post down by date.
+        var expired = false
+        if let expires = front.expires {
+            expired = expires <= clock()
+            warnings.append(.init(
+                kind: .expiry, path: shown, line: nil,
+                message: expired
+                    ? "expired on \(Self.day(expires, in: layout.timeZone)): imported as a draft"
+                    : "expires on \(Self.day(expires, in: layout.timeZone)): imported as public; Galley does not unpublish by date yet"
+            ))
+        }
         let summary = front.summary?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let slugText = front.slug ?? name.slug
         let draft = PostDraft(
@@ -451,7 +463,7 @@ public struct SiteImporter: Sendable {
             summary: summary,
             source: body.drop(while: \.isNewline).description,
             tags: .named(tags),
-            status: front.draft || folder.drafts || pathInFolder.split(separator: "/").contains("_drafts") ? .draft : .published,
+            status: front.draft || expired || folder.drafts || pathInFolder.split(separator: "/").contains("_drafts") ? .draft : .published,
             publishedAt: page.date,
             updatedAt: front.updated.map { max($0.truncatedToMilliseconds, page.date) } ?? page.date,
             bylines: front.authors
@@ -592,6 +604,11 @@ public struct SiteImporter: Sendable {
             text = text.replacingOccurrences(of: marker, with: "")
         }
         return text
+    }
+
+    /// The day of `date` in the site's time zone, as front matter writes it.
+    static func day(_ date: Date, in zone: TimeZone) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: zone).year().month().day())
     }
 
     /// The first `YYYY/MM/DD` in an address (`inside-rust/2022/06/28/x`).
