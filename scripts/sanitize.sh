@@ -18,8 +18,11 @@ for kind in "${kinds[@]}"; do
   log="$scratch/test.log"
   # halt_on_error: the first report fails the run; leaks are not what this looks for.
   # The Swift backtracer is off: it hung reading memory after a sanitizer report.
+  # One test at a time: slowed 2-20 times by the sanitizer and sharing two cores with every
+  # other test, 40 concurrent PostgreSQL saves waited past the 5 s a request may wait for a
+  # connection (alone, they take 1 s under ASan).
   SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    scripts/postgres.sh run env GALLEY_REQUIRE_POSTGRES=1 swift test --skip-build --sanitize="$kind" --scratch-path "$scratch" 2>&1 | tee "$log" | grep -E "Test run|WARNING: ThreadSanitizer|ERROR: AddressSanitizer|SUMMARY" || true
+    scripts/postgres.sh run env GALLEY_REQUIRE_POSTGRES=1 swift test --skip-build --no-parallel --sanitize="$kind" --scratch-path "$scratch" 2>&1 | tee "$log" | grep -E "Test run|WARNING: ThreadSanitizer|ERROR: AddressSanitizer|SUMMARY" || true
   if grep -qE "WARNING: ThreadSanitizer|ERROR: AddressSanitizer" "$log" || ! grep -q "Test run with .* passed" "$log"; then
     echo "sanitize $kind: FAILED (log in $log)" >&2
     exit 1

@@ -127,13 +127,14 @@ public protocol AliasStore: Sendable {
     func aliasTarget(_ path: String, at now: Date) async throws -> Slug?
 }
 
-/// What an import needs beyond saving drafts: a post found by the file it came from, and
-/// whether a slug is free. Saving a draft with an ``PostOrigin`` stores its aliases; an alias
+/// What an import needs beyond saving drafts: the posts earlier imports made, by the file each
+/// came from, and the slugs that are taken, each in one read (an import plans thousands of posts
+/// before it writes one). Saving a draft with a ``PostOrigin`` stores its aliases; an alias
 /// another post already has stays that post's.
 public protocol ImportStore: AliasStore {
-    /// The post imported from `source` (a ``PostOrigin/source``), whatever its status.
-    func post(importedFrom source: String) async throws -> Post?
+    /// The slug of every imported post, by its ``PostOrigin/source``, whatever its status.
+    func importedSlugs() async throws -> [String: Slug]
 
-    /// Whether a post lives at `slug` or redirects from it.
-    func slugIsTaken(_ slug: Slug) async throws -> Bool
+    /// Every slug a post lives at or redirects from.
+    func takenSlugs() async throws -> Set<Slug>
 }

@@ -163,11 +163,13 @@ extension MemoryStore {
         aliases[path].flatMap(post(id:)).flatMap { $0.isPublic(at: now) ? $0.slug : nil }
     }
 
-    public func post(importedFrom source: String) -> Post? {
-        posts.values.first { $0.origin?.source == source }
+    public func importedSlugs() -> [String: Slug] {
+        var slugs: [String: Slug] = [:]
+        for post in posts.values { if let source = post.origin?.source { slugs[source] = post.slug } }
+        return slugs
     }
 
-    public func slugIsTaken(_ slug: Slug) -> Bool {
-        posts[slug] != nil || redirects[slug] != nil
+    public func takenSlugs() -> Set<Slug> {
+        Set(posts.keys).union(redirects.keys)
     }
 }

@@ -127,19 +127,16 @@ extension SQLStore {
         return try row.map { try Slug(try $0.decode(column: "slug", as: String.self)) }
     }
 
-    public func post(importedFrom source: String) async throws -> Post? {
-        try await read { db in
-            try await PostRows.posts(db.raw("SELECT \(unsafeRaw: PostRows.allColumns) FROM posts WHERE origin_source = \(bind: source)").all(), in: db).first
-        }
+    public func importedSlugs() async throws -> [String: Slug] {
+        let rows = try await read { db in try await db.raw("SELECT origin_source, slug FROM posts WHERE origin_source IS NOT NULL").all() }
+        var slugs: [String: Slug] = [:]
+        for row in rows { slugs[try row.decode(column: "origin_source", as: String.self)] = try Slug(try row.decode(column: "slug", as: String.self)) }
+        return slugs
     }
 
-    public func slugIsTaken(_ slug: Slug) async throws -> Bool {
-        try await read { db in
-            try await db.raw("""
-                SELECT 1 AS taken FROM posts WHERE slug = \(bind: slug.rawValue)
-                UNION ALL SELECT 1 AS taken FROM slug_redirects WHERE old_slug = \(bind: slug.rawValue)
-                """).first() != nil
-        }
+    public func takenSlugs() async throws -> Set<Slug> {
+        let rows = try await read { db in try await db.raw("SELECT slug FROM posts UNION SELECT old_slug AS slug FROM slug_redirects").all() }
+        return Set(try rows.map { try Slug(try $0.decode(column: "slug", as: String.self)) })
     }
 
     // MARK: Users

@@ -109,7 +109,8 @@ public final class SQLStore: Store {
         }
         try await db.raw("DELETE FROM slug_redirects WHERE old_slug = \(bind: post.slug.rawValue)").run()
         if plan.appendsRevision {
-            let last = try await db.raw("SELECT COALESCE(MAX(number), 0) AS last FROM revisions WHERE post_id = \(bind: post.id)")
+            // A new post has no revisions yet.
+            let last = plan.outcome == .created ? 0 : try await db.raw("SELECT COALESCE(MAX(number), 0) AS last FROM revisions WHERE post_id = \(bind: post.id)")
                 .first()?.decode(column: "last", as: Int.self) ?? 0
             try await RevisionRows.insert(plan.revision(of: post.id, after: last), in: db)
         }

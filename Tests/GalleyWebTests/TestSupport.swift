@@ -87,8 +87,8 @@ extension PublicOnlyStore {
     func purgePost(id: Int64) async throws { throw NotInThisTest() }
     func redirect(from slug: Slug) async throws -> Slug? { nil }
     func aliasTarget(_ path: String, at now: Date) async throws -> Slug? { nil }
-    func post(importedFrom source: String) async throws -> Post? { throw NotInThisTest() }
-    func slugIsTaken(_ slug: Slug) async throws -> Bool { throw NotInThisTest() }
+    func importedSlugs() async throws -> [String: Slug] { throw NotInThisTest() }
+    func takenSlugs() async throws -> Set<Slug> { throw NotInThisTest() }
     func createUser(_ user: User) async throws -> User { throw NotInThisTest() }
     func user(id: Int64) async throws -> User? { throw NotInThisTest() }
     func user(email: String) async throws -> User? { throw NotInThisTest() }

@@ -100,7 +100,8 @@ public struct SiteImporter: Sendable {
         var document: MarkdownDocument
         var draft: PostDraft
         var addresses: [String]
-        var existing: Post?
+        /// An earlier import made this file's post: it keeps that post's slug.
+        var reimported = false
     }
 
     /// What reading one file gave.
@@ -164,14 +165,16 @@ public struct SiteImporter: Sendable {
 
         // Slugs: the post this file made before keeps its own; a new file takes a free one.
         var claimed = Set<Slug>()
+        let imported = try await store.importedSlugs()
+        let taken = try await store.takenSlugs()
         for index in plans.indices {
-            if let existing = try await store.post(importedFrom: plans[index].source) {
-                plans[index].existing = existing
-                plans[index].draft.slug = existing.slug
-                claimed.insert(existing.slug)
+            if let slug = imported[plans[index].source] {
+                plans[index].reimported = true
+                plans[index].draft.slug = slug
+                claimed.insert(slug)
             }
         }
-        for index in plans.indices where plans[index].existing == nil {
+        for index in plans.indices where !plans[index].reimported {
             let wanted = plans[index].draft.slug
             var slug = wanted
             var number = 1
@@ -179,7 +182,7 @@ public struct SiteImporter: Sendable {
                 number += 1
                 slug = Slug(deriving: "\(wanted.rawValue)-\(number)")
             }
-            while try await store.slugIsTaken(slug) || claimed.contains(slug) {
+            while taken.contains(slug) || claimed.contains(slug) {
                 number += 1
                 slug = Slug(deriving: "\(wanted.rawValue)-\(number)")
             }
@@ -220,7 +223,8 @@ public struct SiteImporter: Sendable {
                 let outcome: SaveOutcome
                 if options.dryRun {
                     post.plan.draft.publishedAt = post.plan.draft.publishedAt.truncatedToMilliseconds
-                    outcome = post.plan.existing.map { existing in
+                    let existing = post.plan.reimported ? try await store.post(slug: post.plan.draft.slug) : nil
+                    outcome = existing.map { existing in
                         existing.draft == post.plan.draft.filled(from: existing) && existing.rendered == post.rendered ? .unchanged : .updated
                     } ?? .created
                 } else {
@@ -470,7 +474,7 @@ public struct SiteImporter: Sendable {
         )
         return Plan(
             source: source, shown: shown, pathInFolder: pathInFolder, folder: folder, document: document, draft: draft,
-            addresses: OldAddresses(layout: layout).addresses(of: page), existing: nil
+            addresses: OldAddresses(layout: layout).addresses(of: page)
         )
     }
 
