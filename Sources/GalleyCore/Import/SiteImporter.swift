@@ -126,9 +126,13 @@ public struct SiteImporter: Sendable {
         var layout = layout
         if let zone = options.timeZone { layout.timeZone = zone }
         let total = files.count
-        let done = Counter()
+        var done = 0
         let progress = options.progress
-        func tick() { progress?(done.increment(), total) }
+        // Called only from the sequential parts below, in file order.
+        func tick() {
+            done += 1
+            progress?(done, total)
+        }
 
         let sources = files.sorted()
         let readings = await Self.parallelMap(sources) { [self, layout] source in self.read(source, layout: layout) }
@@ -324,18 +328,27 @@ public struct SiteImporter: Sendable {
         for link in translated.unresolved {
             warnings.append(.init(kind: .unresolvedLink, path: shown, line: link.line + bodyLine - 1, message: "'\(link.target)' names no imported post"))
         }
-        var mediaCache: [String: String?] = [:]
+        // Each local file is read and hashed once per post, whether the text or the front matter names it.
+        var mediaCache: [String: Result<String, GalleyError>] = [:]
+        func stored(_ file: URL) -> Result<String, GalleyError> {
+            if let known = mediaCache[file.path] { return known }
+            let result = Self.media(at: file, limit: options.mediaLimit, now: clock()).map { item in
+                media.append(item)
+                return item.path
+            }
+            mediaCache[file.path] = result
+            return result
+        }
         let rewritten = ContentLinks.rewrite(translated.text) { target in
             let line = target.line + bodyLine - 1
             let value = target.value
             if value.hasPrefix("#") || value.hasPrefix("mailto:") || value.hasPrefix("/media/") || value.hasPrefix("data:") { return nil }
-            if let slug = Self.resolve(value, from: directory, pathInFolder: plan.pathInFolder, byAddress: names.byAddress, byFile: names.byFile, basePath: layout.basePath) {
-                let fragment = value.firstIndex(of: "#").map { String(value[$0...]) } ?? ""
-                return SitePathText.post(slug) + fragment
+            if let address = resolve(value) {
+                return address + (value.firstIndex(of: "#").map { String(value[$0...]) } ?? "")
             }
             if value.contains("://") || value.hasPrefix("//") { return nil }
             guard let file = Self.localFile(value, from: directory, pathInFolder: plan.pathInFolder, folder: plan.folder, layout: layout) else {
-                if value.hasPrefix("@/") || value.hasSuffix(".md") || (target.kind == .link && value.hasPrefix("/") && !ContentLinks.isImagePath(value) && Self.looksLikePost(value, layout: layout)) {
+                if value.hasPrefix("@/") || value.hasSuffix(".md") || (target.kind == .link && value.hasPrefix("/") && !ContentLinks.isImagePath(value) && Self.looksLikePost(value)) {
                     warnings.append(.init(kind: .unresolvedLink, path: shown, line: line, message: "'\(value)' leads to nothing imported"))
                 } else if target.kind == .image {
                     warnings.append(.init(kind: .missingImage, path: shown, line: line, message: "'\(value)' is not in the site's folders"))
@@ -344,18 +357,14 @@ public struct SiteImporter: Sendable {
             }
             // A link to one of the old site's pages is not a file to carry over.
             if target.kind == .link, ["html", "htm", "xml", "md", "markdown"].contains(file.pathExtension.lowercased()) { return nil }
-            if let cached = mediaCache[file.path] { return cached }
-            let path: String?
-            switch Self.media(at: file, limit: options.mediaLimit, now: clock()) {
-            case let .success(item):
-                media.append(item)
-                path = item.path
+            let known = mediaCache[file.path] != nil
+            switch stored(file) {
+            case let .success(path):
+                return path
             case let .failure(reason):
-                warnings.append(.init(kind: .refusedFile, path: shown, line: line, message: "'\(value)': \(reason.message)"))
-                path = nil
+                if !known { warnings.append(.init(kind: .refusedFile, path: shown, line: line, message: "'\(value)': \(reason.message)")) }
+                return nil
             }
-            mediaCache[file.path] = .some(path)
-            return path
         }
         let separator = plan.document.frontMatter.excerptSeparator ?? layout.excerptSeparator
         plan.draft.source = Self.removingMoreMarker(rewritten, separator: separator)
@@ -366,9 +375,8 @@ public struct SiteImporter: Sendable {
         var frontImages: [String] = []
         for image in plan.document.frontMatter.images {
             if let file = Self.localFile(image, from: directory, pathInFolder: plan.pathInFolder, folder: plan.folder, layout: layout),
-               case let .success(item) = Self.media(at: file, limit: options.mediaLimit, now: clock()) {
-                media.append(item)
-                frontImages.append(item.path)
+               case let .success(path) = stored(file) {
+                frontImages.append(path)
             }
         }
         if let cover = frontImages.first, !plan.draft.source.contains(cover) {
@@ -539,8 +547,8 @@ public struct SiteImporter: Sendable {
     }
 
     /// Whether an internal address looks like one of the old site's posts (so a link to it that
-    /// resolves to nothing is worth reporting): it has a year in it, or the site's base path.
-    static func looksLikePost(_ path: String, layout: SiteLayout) -> Bool {
+    /// resolves to nothing is worth reporting): a year (19xx or 20xx) is one of its segments.
+    static func looksLikePost(_ path: String) -> Bool {
         path.split(separator: "/").contains { $0.count == 4 && $0.allSatisfy(\.isNumber) && ($0.hasPrefix("19") || $0.hasPrefix("20")) }
     }
 
@@ -634,19 +642,6 @@ public struct SiteImporter: Sendable {
         let end = trimmed.firstIndex(of: "\n") ?? trimmed.endIndex
         let title = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 2)..<end].trimmingCharacters(in: .whitespaces)
         return (title, String(trimmed[end...]))
-    }
-}
-
-/// Files done, counted from every worker.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func increment() -> Int {
-        lock.withLock {
-            value += 1
-            return value
-        }
     }
 }
 
