@@ -137,4 +137,35 @@ public protocol ImportStore: AliasStore {
 
     /// Every slug a post lives at or redirects from.
     func takenSlugs() async throws -> Set<Slug>
+
+    /// Saves `posts` in order, each as ``PostStore/savePost(_:rendered:at:)`` would, with the
+    /// media they show, in one transaction: all of them or none. An import writes its posts in
+    /// windows of a few hundred, because a transaction and a statement each cost a round trip to
+    /// the database. Media already stored (or named twice) are not counted again.
+    func saveImported(_ posts: [ImportedPost], at now: Date) async throws -> ImportedBatch
+}
+
+/// A post of an import, rendered, with the media files its text shows.
+public struct ImportedPost: Sendable {
+    public var draft: PostDraft
+    public var rendered: RenderedMarkdown
+    public var media: [Media]
+
+    public init(draft: PostDraft, rendered: RenderedMarkdown, media: [Media] = []) {
+        self.draft = draft
+        self.rendered = rendered
+        self.media = media
+    }
+}
+
+/// What saving a window of imported posts did: each post's outcome, in order, and how many
+/// media files were new.
+public struct ImportedBatch: Sendable, Equatable {
+    public var outcomes: [SaveOutcome]
+    public var newMedia: Int
+
+    public init(outcomes: [SaveOutcome], newMedia: Int) {
+        self.outcomes = outcomes
+        self.newMedia = newMedia
+    }
 }

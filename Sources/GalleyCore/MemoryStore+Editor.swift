@@ -172,4 +172,13 @@ extension MemoryStore {
     public func takenSlugs() -> Set<Slug> {
         Set(posts.keys).union(redirects.keys)
     }
+
+    /// One turn of the actor: nothing else runs between the posts.
+    public func saveImported(_ batch: [ImportedPost], at now: Date) -> ImportedBatch {
+        var newMedia = 0
+        for media in batch.flatMap(\.media) where saveMedia(media) { newMedia += 1 }
+        let outcomes = batch.map { apply(SavePlan(existing: posts[$0.draft.slug], draft: $0.draft, rendered: $0.rendered, userID: nil, at: now), recording: false).outcome }
+        if outcomes.contains(where: { $0 != .unchanged }) { recordWrite() }
+        return ImportedBatch(outcomes: outcomes, newMedia: newMedia)
+    }
 }

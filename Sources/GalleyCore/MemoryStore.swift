@@ -31,7 +31,8 @@ public actor MemoryStore: Store {
         return apply(SavePlan(existing: existing, draft: edit.draft, rendered: rendered, userID: edit.userID, at: now))
     }
 
-    private func apply(_ plan: SavePlan) -> SaveResult {
+    /// Writes what `plan` says and records the write, unless the caller records one for many.
+    func apply(_ plan: SavePlan, recording: Bool = true) -> SaveResult {
         var post = plan.post
         guard plan.outcome != .unchanged else { return SaveResult(post: post, outcome: .unchanged) }
         if plan.outcome == .created {
@@ -52,7 +53,7 @@ public actor MemoryStore: Store {
             posts[previous.slug] = nil
         }
         posts[post.slug] = post
-        recordWrite()
+        if recording { recordWrite() }
         return SaveResult(post: post, outcome: plan.outcome)
     }
 

@@ -97,7 +97,7 @@ public struct DatabaseCopy: Sendable {
             case .int(let value): value.map(String.init) ?? "∅"
             case .text(let value): value.map { "\($0.utf8.count):\($0)" } ?? "∅"
             case .bool(let value): value ? "1" : "0"
-            case .blob(let value): "blob:" + SHA256.hash(data: value).map { String(format: "%02x", $0) }.joined()
+            case .blob(let value): "blob:" + Media.sha256(of: value)
             }
         }
     }
@@ -171,13 +171,15 @@ public struct DatabaseCopy: Sendable {
             // The search index is the target's own: built from the copied posts.
             let posts = try await db.raw("SELECT id, title, plain_text FROM posts").all()
             let tags = try await PostRows.tags(of: try posts.map { try $0.decode(column: "id", as: Int64.self) }, in: db)
-            for post in posts {
+            // Emptied above when it held anything: nothing to replace.
+            let entries = try posts.map { post in
                 let id = try post.decode(column: "id", as: Int64.self)
-                try await PostRows.index(
+                return PostRows.SearchEntry(
                     id: id, title: try post.decode(column: "title", as: String.self), tags: tags[id] ?? [],
-                    body: try post.decode(column: "plain_text", as: String.self), dialect: dialect, in: db
+                    body: try post.decode(column: "plain_text", as: String.self)
                 )
             }
+            try await PostRows.index(entries, replacing: false, dialect: dialect, in: db)
         }
         var reports: [TableReport] = []
         for table in tables {

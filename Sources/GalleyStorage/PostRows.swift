@@ -91,10 +91,15 @@ enum PostRows {
         }
     }
 
-    /// Inserts or updates the row and its tags; returns the post's id.
-    static func write(_ post: Post, isNew: Bool, dialect: SQLDialect, in db: any SQLDatabase) async throws -> Int64 {
+    /// The columns a save writes, in the order of ``values(of:)``.
+    private static let writtenColumns = """
+        title, summary, excerpt, source, html, toc, plain_text, first_paragraph, word_count, status,
+        published_at, updated_at, version, slug, trashed_at, bylines, origin, origin_source
+        """
+
+    private static func values(of post: Post) throws -> SQLQueryString {
         let toc = String(decoding: try JSONEncoder().encode(post.rendered.tableOfContents), as: UTF8.self)
-        let values: SQLQueryString = """
+        return """
             \(bind: post.title), \(bind: post.summary), \(bind: post.excerpt), \(bind: post.source),
             \(bind: post.rendered.html), \(bind: toc), \(bind: post.rendered.plainText),
             \(bind: post.rendered.firstParagraph), \(bind: post.rendered.wordCount), \(bind: post.status.rawValue),
@@ -103,65 +108,102 @@ enum PostRows {
             \(bind: String(decoding: try JSONEncoder().encode(post.bylines), as: UTF8.self)),
             \(bind: try post.origin.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }), \(bind: post.origin?.source)
             """
-        let id: Int64
-        if isNew {
-            let row = try await db.raw("""
-                INSERT INTO posts (title, summary, excerpt, source, html, toc, plain_text, first_paragraph,
-                    word_count, status, published_at, updated_at, version, slug, trashed_at, bylines, origin, origin_source,
-                    created_at, author_id)
-                VALUES (\(values), \(bind: post.createdAt.millisecondsSince1970), \(bind: post.authorID))
-                RETURNING id
-                """).first()
-            id = try row?.decode(column: "id", as: Int64.self) ?? 0
-        } else {
-            id = post.id
-            try await db.raw("""
-                UPDATE posts SET (title, summary, excerpt, source, html, toc, plain_text, first_paragraph,
-                    word_count, status, published_at, updated_at, version, slug, trashed_at, bylines, origin, origin_source) = (\(values))
-                WHERE id = \(bind: id)
-                """).run()
-            try await db.raw("DELETE FROM post_tags WHERE post_id = \(bind: id)").run()
-        }
-        // One statement for all the tags and one for all the aliases: an import writes thousands
-        // of posts, and every statement is a round trip to the database's thread.
-        if !post.tags.isEmpty {
-            var rows: [SQLQueryString] = []
-            for (position, tag) in post.tags.enumerated() {
-                rows.append("(\(bind: id), \(bind: tag.slug.rawValue), \(bind: tag.name), \(bind: position))")
-            }
-            try await db.raw("INSERT INTO post_tags (post_id, tag_slug, tag_name, position) VALUES " + rows.joined(separator: ", ")).run()
-        }
-        if let origin = post.origin {
-            // An alias another post has stays that post's: nothing replaces what is there.
-            if !isNew { try await db.raw("DELETE FROM post_aliases WHERE post_id = \(bind: id)").run() }
-            if !origin.aliases.isEmpty {
-                let rows: [SQLQueryString] = origin.aliases.map { "(\(bind: $0), \(bind: id))" }
-                try await db.raw("INSERT INTO post_aliases (path, post_id) VALUES " + rows.joined(separator: ", ") + " ON CONFLICT (path) DO NOTHING").run()
-            }
-        }
-        try await index(id: id, title: post.title, tags: post.tags, body: post.rendered.plainText, isNew: isNew, dialect: dialect, in: db)
-        return id
     }
 
-    /// Puts a post's words in the full-text index: FTS5's table, or PostgreSQL's `search` column
-    /// built from the same text with its accents folded (as FTS5's tokenizer does).
-    static func index(id: Int64, title: String, tags: [Tag], body: String, isNew: Bool = false, dialect: SQLDialect, in db: any SQLDatabase) async throws {
-        let tagText = tags.map(\.name).joined(separator: " ")
+    /// Inserts new posts (of distinct slugs) with their tags, aliases and search entries, a few
+    /// statements for all of them; returns their ids, in order. An import writes hundreds of
+    /// posts at a time, and every statement is a round trip to the database's thread.
+    static func insert(_ posts: [Post], dialect: SQLDialect, in db: any SQLDatabase) async throws -> [Int64] {
+        guard !posts.isEmpty else { return [] }
+        var rows: [SQLQueryString] = []
+        for post in posts {
+            rows.append("(\(try values(of: post)), \(bind: post.createdAt.millisecondsSince1970), \(bind: post.authorID))")
+        }
+        // The order of RETURNING's rows is unspecified: each id is matched by its slug.
+        var ids: [String: Int64] = [:]
+        for row in try await inChunks(rows, parameters: 20, in: db, { values in
+            "INSERT INTO posts (\(unsafeRaw: writtenColumns), created_at, author_id) VALUES \(values) RETURNING id, slug"
+        }) {
+            ids[try row.decode(column: "slug", as: String.self)] = try row.decode(column: "id", as: Int64.self)
+        }
+        let stored = try posts.map { post in
+            guard let id = ids[post.slug.rawValue] else { throw GalleyError(.conflict, "post \(post.slug) was not stored") }
+            return (id: id, post: post)
+        }
+        try await insertTagsAndAliases(of: stored, in: db)
+        try await index(stored.map { SearchEntry(id: $0.id, title: $0.post.title, tags: $0.post.tags, body: $0.post.rendered.plainText) }, replacing: false, dialect: dialect, in: db)
+        return stored.map(\.id)
+    }
+
+    /// Updates a stored post with its tags, aliases and search entry.
+    static func update(_ post: Post, dialect: SQLDialect, in db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE posts SET (\(unsafeRaw: writtenColumns)) = (\(try values(of: post))) WHERE id = \(bind: post.id)").run()
+        try await db.raw("DELETE FROM post_tags WHERE post_id = \(bind: post.id)").run()
+        // An imported post's aliases are its origin's: replaced, but an alias another post has
+        // stays that post's.
+        if post.origin != nil { try await db.raw("DELETE FROM post_aliases WHERE post_id = \(bind: post.id)").run() }
+        try await insertTagsAndAliases(of: [(post.id, post)], in: db)
+        try await index([SearchEntry(id: post.id, title: post.title, tags: post.tags, body: post.rendered.plainText)], replacing: true, dialect: dialect, in: db)
+    }
+
+    private static func insertTagsAndAliases(of posts: [(id: Int64, post: Post)], in db: any SQLDatabase) async throws {
+        var tags: [SQLQueryString] = []
+        var aliases: [SQLQueryString] = []
+        for (id, post) in posts {
+            for (position, tag) in post.tags.enumerated() {
+                tags.append("(\(bind: id), \(bind: tag.slug.rawValue), \(bind: tag.name), \(bind: position))")
+            }
+            for alias in post.origin?.aliases ?? [] { aliases.append("(\(bind: alias), \(bind: id))") }
+        }
+        _ = try await inChunks(tags, parameters: 4, in: db) { "INSERT INTO post_tags (post_id, tag_slug, tag_name, position) VALUES \($0)" }
+        // The first claim of an alias keeps it, in this statement or before it.
+        _ = try await inChunks(aliases, parameters: 2, in: db) { "INSERT INTO post_aliases (path, post_id) VALUES \($0) ON CONFLICT (path) DO NOTHING" }
+    }
+
+    /// Runs `statement` over `rows` (of values, or of an `IN` list) joined by commas, in as few
+    /// statements as both databases' limits on parameters allow (SQLite's 32,766, PostgreSQL's
+    /// 65,535); returns the rows they returned.
+    static func inChunks(
+        _ rows: [SQLQueryString], parameters perRow: Int, in db: any SQLDatabase, _ statement: (SQLQueryString) -> SQLQueryString
+    ) async throws -> [any SQLRow] {
+        var returned: [any SQLRow] = []
+        let size = max(1, 30_000 / perRow)
+        for start in stride(from: 0, to: rows.count, by: size) {
+            returned += try await db.raw(statement(rows[start..<min(start + size, rows.count)].joined(separator: ", "))).all()
+        }
+        return returned
+    }
+
+    /// A post's words for the full-text index.
+    struct SearchEntry {
+        var id: Int64
+        var title: String
+        var tags: [Tag]
+        var body: String
+    }
+
+    /// Puts posts' words in the full-text index: FTS5's table, or PostgreSQL's `search` column
+    /// built from the same text with its accents folded (as FTS5's tokenizer does). `replacing`
+    /// removes what SQLite's table had for them first.
+    static func index(_ entries: [SearchEntry], replacing: Bool, dialect: SQLDialect, in db: any SQLDatabase) async throws {
+        guard !entries.isEmpty else { return }
         switch dialect {
         case .sqlite:
-            if !isNew { try await db.raw("DELETE FROM posts_fts WHERE rowid = \(bind: id)").run() }
-            try await db.raw("""
-                INSERT INTO posts_fts (rowid, title, tags, body)
-                VALUES (\(bind: id), \(bind: title), \(bind: tagText), \(bind: body))
-                """).run()
+            if replacing { try await db.raw("DELETE FROM posts_fts WHERE rowid IN (\(binds: entries.map(\.id)))").run() }
+            let rows: [SQLQueryString] = entries.map { "(\(bind: $0.id), \(bind: $0.title), \(bind: $0.tags.map(\.name).joined(separator: " ")), \(bind: $0.body))" }
+            _ = try await inChunks(rows, parameters: 4, in: db) { "INSERT INTO posts_fts (rowid, title, tags, body) VALUES \($0)" }
         case .postgres:
-            try await db.raw("""
-                UPDATE posts SET search =
-                    setweight(to_tsvector('simple', \(bind: SearchText.fold(title))), 'A')
-                    || setweight(to_tsvector('simple', \(bind: SearchText.fold(tagText))), 'B')
-                    || setweight(to_tsvector('simple', \(bind: SearchText.fold(body))), 'C')
-                WHERE id = \(bind: id)
-                """).run()
+            let rows: [SQLQueryString] = entries.map { entry in
+                let tags = SearchText.fold(entry.tags.map(\.name).joined(separator: " "))
+                return "(\(bind: entry.id)::bigint, \(bind: SearchText.fold(entry.title))::text, \(bind: tags)::text, \(bind: SearchText.fold(entry.body))::text)"
+            }
+            _ = try await inChunks(rows, parameters: 4, in: db) { values in
+                """
+                UPDATE posts SET search = setweight(to_tsvector('simple', entry.title), 'A')
+                    || setweight(to_tsvector('simple', entry.tags), 'B') || setweight(to_tsvector('simple', entry.body), 'C')
+                FROM (VALUES \(values)) AS entry (id, title, tags, body) WHERE posts.id = entry.id
+                """
+            }
         }
     }
 

@@ -4,12 +4,16 @@ import SQLKit
 
 /// Revisions as rows.
 enum RevisionRows {
-    static func insert(_ revision: Revision, in db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO revisions (post_id, number, title, source, created_at, kind, author_id)
-            VALUES (\(bind: revision.postID), \(bind: revision.number), \(bind: revision.title), \(bind: revision.source),
+    static func insert(_ revisions: [Revision], in db: any SQLDatabase) async throws {
+        let rows: [SQLQueryString] = revisions.map { revision in
+            """
+            (\(bind: revision.postID), \(bind: revision.number), \(bind: revision.title), \(bind: revision.source),
                 \(bind: revision.createdAt.millisecondsSince1970), \(bind: revision.kind.rawValue), \(bind: revision.authorID))
-            """).run()
+            """
+        }
+        _ = try await PostRows.inChunks(rows, parameters: 7, in: db) { values in
+            "INSERT INTO revisions (post_id, number, title, source, created_at, kind, author_id) VALUES \(values)"
+        }
     }
 
     /// A post's revisions, oldest first; or only revision `number`; or only the latest.

@@ -36,7 +36,7 @@ extension SQLStore {
                     WHERE post_id = \(bind: postID) AND number = \(bind: revision.number)
                     """).run()
             } else {
-                try await RevisionRows.insert(revision, in: db)
+                try await RevisionRows.insert([revision], in: db)
             }
             return revision
         }
@@ -137,6 +137,48 @@ extension SQLStore {
     public func takenSlugs() async throws -> Set<Slug> {
         let rows = try await read { db in try await db.raw("SELECT slug FROM posts UNION SELECT old_slug AS slug FROM slug_redirects").all() }
         return Set(try rows.map { try Slug(try $0.decode(column: "slug", as: String.self)) })
+    }
+
+    public func saveImported(_ batch: [ImportedPost], at now: Date) async throws -> ImportedBatch {
+        let dialect = self.dialect
+        return try await write { db in
+            let newMedia = try await Self.insert(batch.flatMap(\.media), in: db)
+            // Every post the batch names, in one read; then each written as a single save would.
+            var existing: [Slug: Post] = [:]
+            let slugs = Array(Set(batch.map(\.draft.slug.rawValue)))
+            for start in stride(from: 0, to: slugs.count, by: 500) {
+                let rows = try await db.raw("""
+                    SELECT \(unsafeRaw: PostRows.allColumns) FROM posts WHERE slug IN (\(binds: Array(slugs[start..<min(start + 500, slugs.count)])))
+                    """).all()
+                for post in try await PostRows.posts(rows, in: db) { existing[post.slug] = post }
+            }
+            // New posts are written together, a few statements for all; a post of a slug the
+            // window already holds, or one stored before, waits for those before it.
+            var outcomes: [SaveOutcome] = []
+            outcomes.reserveCapacity(batch.count)
+            var waiting: [(index: Int, plan: SavePlan)] = []
+            func createWaiting() async throws {
+                for (entry, result) in zip(waiting, try await Self.create(waiting.map(\.plan), dialect: dialect, in: db)) {
+                    existing[result.post.slug] = result.post
+                    outcomes[entry.index] = .created
+                }
+                waiting = []
+            }
+            for item in batch {
+                if waiting.contains(where: { $0.plan.post.slug == item.draft.slug }) { try await createWaiting() }
+                let plan = SavePlan(existing: existing[item.draft.slug], draft: item.draft, rendered: item.rendered, userID: nil, at: now)
+                outcomes.append(plan.outcome)
+                if plan.outcome == .created {
+                    waiting.append((outcomes.count - 1, plan))
+                } else {
+                    try await createWaiting()
+                    existing[plan.post.slug] = try await Self.update(plan, dialect: dialect, in: db).post
+                }
+            }
+            try await createWaiting()
+            if outcomes.contains(where: { $0 != .unchanged }) { try await Self.bumpSiteRevision(in: db) }
+            return ImportedBatch(outcomes: outcomes, newMedia: newMedia)
+        }
     }
 
     // MARK: Users
@@ -262,16 +304,28 @@ extension SQLStore {
     // MARK: Media
 
     public func saveMedia(_ media: Media) async throws -> Bool {
-        try await write { db in
-            let row = try await db.raw("""
-                INSERT INTO media (sha256, kind, bytes, size, original_name, uploaded_by, created_at)
-                VALUES (\(bind: media.sha256), \(bind: media.kind.rawValue), \(bind: Data(media.bytes)), \(bind: media.bytes.count),
+        try await write { db in try await Self.insert([media], in: db) == 1 }
+    }
+
+    /// Stores each file unless the same bytes are there; returns how many were new. A hundred rows
+    /// a statement: seven parameters a row stay far below either database's limit on parameters.
+    static func insert(_ media: [Media], in db: any SQLDatabase) async throws -> Int {
+        var seen = Set<String>()
+        let media = media.filter { seen.insert($0.sha256).inserted }
+        var inserted = 0
+        for start in stride(from: 0, to: media.count, by: 100) {
+            let rows: [SQLQueryString] = media[start..<min(start + 100, media.count)].map { media in
+                """
+                (\(bind: media.sha256), \(bind: media.kind.rawValue), \(bind: Data(media.bytes)), \(bind: media.bytes.count),
                     \(bind: media.originalName), \(bind: media.uploadedBy), \(bind: media.createdAt.millisecondsSince1970))
-                ON CONFLICT (sha256) DO NOTHING
-                RETURNING sha256
-                """).first()
-            return row != nil
+                """
+            }
+            inserted += try await db.raw("""
+                INSERT INTO media (sha256, kind, bytes, size, original_name, uploaded_by, created_at) VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (sha256) DO NOTHING RETURNING sha256
+                """).all().count
         }
+        return inserted
     }
 
     public func media(sha256: String) async throws -> Media? {

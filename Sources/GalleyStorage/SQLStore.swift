@@ -96,11 +96,34 @@ public final class SQLStore: Store {
         }
     }
 
-    /// Writes what `plan` says, in the caller's transaction.
+    /// Writes what `plan` says, in the caller's transaction, and bumps the site revision.
     static func apply(_ plan: SavePlan, dialect: SQLDialect, in db: any SQLDatabase) async throws -> SaveResult {
-        var post = plan.post
+        let result = plan.outcome == .created ? try await create([plan], dialect: dialect, in: db)[0] : try await update(plan, dialect: dialect, in: db)
+        if result.outcome != .unchanged { try await bumpSiteRevision(in: db) }
+        return result
+    }
+
+    /// Writes the new posts `plans` make (of distinct slugs), a few statements for all of them,
+    /// in the caller's transaction.
+    static func create(_ plans: [SavePlan], dialect: SQLDialect, in db: any SQLDatabase) async throws -> [SaveResult] {
+        let ids = try await PostRows.insert(plans.map(\.post), dialect: dialect, in: db)
+        // A new post may take a slug another post left, which stops redirecting.
+        _ = try await PostRows.inChunks(plans.map { "\(bind: $0.post.slug.rawValue)" }, parameters: 1, in: db) {
+            "DELETE FROM slug_redirects WHERE old_slug IN (\($0))"
+        }
+        try await RevisionRows.insert(zip(plans, ids).map { plan, id in plan.revision(of: id, after: 0) }, in: db)
+        return zip(plans, ids).map { plan, id in
+            var post = plan.post
+            post.id = id
+            return SaveResult(post: post, outcome: .created)
+        }
+    }
+
+    /// Writes what `plan` says of a stored post, in the caller's transaction.
+    static func update(_ plan: SavePlan, dialect: SQLDialect, in db: any SQLDatabase) async throws -> SaveResult {
+        let post = plan.post
         guard plan.outcome != .unchanged else { return SaveResult(post: post, outcome: .unchanged) }
-        post.id = try await PostRows.write(post, isNew: plan.outcome == .created, dialect: dialect, in: db)
+        try await PostRows.update(post, dialect: dialect, in: db)
         if let old = plan.redirectFrom {
             try await db.raw("""
                 INSERT INTO slug_redirects (old_slug, post_id) VALUES (\(bind: old.rawValue), \(bind: post.id))
@@ -109,12 +132,10 @@ public final class SQLStore: Store {
         }
         try await db.raw("DELETE FROM slug_redirects WHERE old_slug = \(bind: post.slug.rawValue)").run()
         if plan.appendsRevision {
-            // A new post has no revisions yet.
-            let last = plan.outcome == .created ? 0 : try await db.raw("SELECT COALESCE(MAX(number), 0) AS last FROM revisions WHERE post_id = \(bind: post.id)")
+            let last = try await db.raw("SELECT COALESCE(MAX(number), 0) AS last FROM revisions WHERE post_id = \(bind: post.id)")
                 .first()?.decode(column: "last", as: Int.self) ?? 0
-            try await RevisionRows.insert(plan.revision(of: post.id, after: last), in: db)
+            try await RevisionRows.insert([plan.revision(of: post.id, after: last)], in: db)
         }
-        try await bumpSiteRevision(in: db)
         return SaveResult(post: post, outcome: plan.outcome)
     }
 

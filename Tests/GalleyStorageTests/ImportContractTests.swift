@@ -84,6 +84,54 @@ import Testing
         }
     }
 
+    /// An import's window: saved as each post alone would be, the site revision bumped once,
+    /// each media file stored once; and nothing of it when one post fails.
+    @Test(arguments: StoreKind.allCases)
+    func aWindowOfImportedPostsIsSavedTogether(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let stored = try await save(store, imported("there", source: "there.md", aliases: [])).post
+            let image = Media(sha256: "aa01", kind: .png, bytes: [0x89, 1, 2], originalName: "a.png", uploadedBy: nil, createdAt: Self.t0)
+            let other = Media(sha256: "bb02", kind: .gif, bytes: [0x47, 3], originalName: "b.gif", uploadedBy: nil, createdAt: Self.t0)
+            try await store.saveMedia(other)
+            var changed = stored.draft
+            changed.source = "Changed by the new import."
+            let drafts = [imported("one", source: "one.md", aliases: ["/2020/one"]), changed, imported("two", source: "two.md", aliases: ["/2020/two"])]
+            func window(_ drafts: [PostDraft]) -> [ImportedPost] {
+                drafts.map { ImportedPost(draft: $0, rendered: Self.renderer.render($0.source), media: [image, other]) }
+            }
+            let before = try await store.siteState(at: Self.t0).revision
+            let later = Self.t0.addingTimeInterval(60)
+            let batch = try await store.saveImported(window(drafts), at: later)
+            #expect(batch == ImportedBatch(outcomes: [.created, .updated, .created], newMedia: 1))
+            #expect(try await store.siteState(at: later).revision == before + 1)
+            let one = try #require(try await store.post(slug: Slug("one")))
+            #expect(one.origin == drafts[0].origin && one.bylines == drafts[0].bylines)
+            #expect(try await store.revisions(ofPost: one.id).count == 1)
+            #expect(try await store.aliasTarget("/2020/two", at: later) == Slug("two"))
+            #expect(try await store.post(slug: stored.slug)?.source == "Changed by the new import.")
+            #expect(try await store.revisions(ofPost: stored.id).count == 2)
+            #expect(try await store.media(sha256: "aa01")?.bytes == image.bytes)
+
+            // The same window again changes nothing, not even the revision.
+            #expect(try await store.saveImported(window(drafts), at: later.addingTimeInterval(60)) == ImportedBatch(outcomes: [.unchanged, .unchanged, .unchanged], newMedia: 0))
+            #expect(try await store.siteState(at: later).revision == before + 1)
+
+            // A database refuses a second post from one file: the window's other post, its
+            // media and the revision stay as they were.
+            guard kind != .memory else { return }
+            let fresh = imported("three", source: "three.md", aliases: [])
+            var clash = imported("four", source: "one.md", aliases: [])
+            clash.title = "Four"
+            let third = Media(sha256: "cc03", kind: .png, bytes: [0x89, 9], originalName: "c.png", uploadedBy: nil, createdAt: Self.t0)
+            await #expect(throws: (any Error).self) {
+                try await store.saveImported([fresh, clash].map { ImportedPost(draft: $0, rendered: Self.renderer.render($0.source), media: [third]) }, at: later)
+            }
+            #expect(try await store.post(slug: Slug("three")) == nil)
+            #expect(try await store.media(sha256: "cc03") == nil)
+            #expect(try await store.siteState(at: later).revision == before + 1)
+        }
+    }
+
     @Test func oldAddressesAreNormalizedToOneForm() {
         for path in ["/2019/03/x/", "/2019/03/x", "2019/03/x", "/2019/03/x.html", "/2019/03/x/index.html", "https://old.example/2019/03/x/?utm=1#top"] {
             #expect(AliasPath.normalize(path) == "/2019/03/x", "\(path)")

@@ -89,6 +89,7 @@ extension PublicOnlyStore {
     func aliasTarget(_ path: String, at now: Date) async throws -> Slug? { nil }
     func importedSlugs() async throws -> [String: Slug] { throw NotInThisTest() }
     func takenSlugs() async throws -> Set<Slug> { throw NotInThisTest() }
+    func saveImported(_ posts: [ImportedPost], at now: Date) async throws -> ImportedBatch { throw NotInThisTest() }
     func createUser(_ user: User) async throws -> User { throw NotInThisTest() }
     func user(id: Int64) async throws -> User? { throw NotInThisTest() }
     func user(email: String) async throws -> User? { throw NotInThisTest() }
