@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// An uploaded image, kept in the database so that a backup holds everything.
@@ -18,6 +19,18 @@ public struct Media: Sendable, Equatable {
         self.originalName = originalName
         self.uploadedBy = uploadedBy
         self.createdAt = createdAt
+    }
+
+    /// Lowercase hex SHA-256 of `bytes`, as ``sha256`` names a file (and a token's hash is kept).
+    public static func sha256(of bytes: some DataProtocol) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { text in
+            for (index, byte) in SHA256.hash(data: bytes).enumerated() {
+                text[2 * index] = digits[Int(byte >> 4)]
+                text[2 * index + 1] = digits[Int(byte & 0xf)]
+            }
+            return 2 * SHA256.byteCount
+        }
     }
 
     public var path: String { info.path }

@@ -10,6 +10,10 @@ public enum PostStatus: String, Sendable, Codable, CaseIterable {
 
 /// A post as stored: its Markdown source and everything rendered from it at save time.
 public struct Post: Sendable, Equatable, Codable {
+    /// A post's address on the site, `/posts/<slug>`: the web's route table and an import's
+    /// links and old addresses build it here.
+    public static func path(_ slug: Slug) -> String { "/posts/\(slug.rawValue)" }
+
     public var id: Int64
     public var slug: Slug
     public var title: String

@@ -24,13 +24,18 @@ public struct PostWriter: Sendable {
     /// core, then saves one post at a time).
     @discardableResult
     public func save(_ draft: PostDraft, rendered: RenderedMarkdown) async throws -> SaveResult {
+        try await store.savePost(Self.checked(draft), rendered: rendered, at: clock().truncatedToMilliseconds)
+    }
+
+    /// The draft as a store takes it: with a title, its times to the millisecond.
+    public static func checked(_ draft: PostDraft) throws -> PostDraft {
         guard !draft.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw GalleyError(.invalidInput, "a post needs a title")
         }
         var draft = draft
         draft.publishedAt = draft.publishedAt.truncatedToMilliseconds
         draft.updatedAt = draft.updatedAt?.truncatedToMilliseconds
-        return try await store.savePost(draft, rendered: rendered, at: clock().truncatedToMilliseconds)
+        return draft
     }
 
     /// Saves an edit from the editor; see ``EditorStore/savePost(_:rendered:at:)``.

@@ -68,6 +68,6 @@ public struct SavePlan: Sendable {
     }
 
     public static func slugTaken(_ slug: Slug) -> GalleyError {
-        GalleyError(.conflict, "another post already lives at /posts/\(slug); choose another slug")
+        GalleyError(.conflict, "another post already lives at \(Post.path(slug)); choose another slug")
     }
 }

@@ -35,7 +35,7 @@ enum SitePath {
     }
 
     static let postPattern: RouterPath = "/posts/:slug"
-    static func post(_ slug: Slug) -> String { "/posts/\(slug.rawValue)" }
+    static func post(_ slug: Slug) -> String { Post.path(slug) }
 
     static let tagPattern: RouterPath = "/tags/:tag"
     static func tag(_ slug: Slug) -> String { "/tags/\(slug.rawValue)" }

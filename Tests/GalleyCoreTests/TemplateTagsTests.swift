@@ -90,6 +90,20 @@ import Testing
         #expect(translate(hugo, engine: .hugo).untranslated.map(\.line) == [5])
     }
 
+    /// Tags that never close are kept as written, in time linear in the text (each searched
+    /// the rest of the text for its end again: 80,000 of them, billions of comparisons).
+    @Test(.timeLimit(.minutes(1)), arguments: [SiteLayout.Engine.hugo, .jekyll, .zola])
+    func unclosedTagsAreKeptInLinearTime(engine: SiteLayout.Engine) {
+        let text = String(repeating: "{{< x {{% y {% z {{ w ", count: 20_000)
+        #expect(translate(text, engine: engine).text == text)
+    }
+
+    @Test func textWithoutTagsIsReturnedAsItIs() {
+        #expect(!TemplateTags.mayHoldTags("let x = {1} % 2 {"))
+        #expect(TemplateTags.mayHoldTags("a {{ b"))
+        #expect(TemplateTags.mayHoldTags("a {% b"))
+    }
+
     @Test func plainFoldersTranslateNothing() {
         let text = "{{< figure src=\"a\" >}} {% raw %}"
         #expect(translate(text, engine: .plain).text == text)

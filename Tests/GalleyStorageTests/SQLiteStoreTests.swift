@@ -59,6 +59,29 @@ import Testing
         }
     }
 
+    /// A post the database refuses fails alone: its window is written again one post at a time.
+    @Test func aPostTheDatabaseRefusesFailsAloneAndTheOthersOfItsWindowImport() async throws {
+        try await TemporaryFolder.with { folder in
+            let store = try await Self.open(folder.appendingPathComponent("galley.sqlite").path, logger)
+            try await store.write { db in
+                try await db.raw("""
+                    CREATE TRIGGER refuse BEFORE INSERT ON posts WHEN NEW.slug = 'refused'
+                    BEGIN SELECT RAISE(ABORT, 'this post is refused'); END
+                    """).run()
+            }
+            let site = folder.appendingPathComponent("site")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            for name in ["kept-before", "refused", "kept-after"] {
+                try "# \(name)\n\nWords.\n".write(to: site.appendingPathComponent("\(name).md"), atomically: true, encoding: .utf8)
+            }
+            let report = await SiteImporter(store: store).importPaths([site.path])
+            #expect(report.created.map { URL(fileURLWithPath: $0).lastPathComponent }.sorted() == ["kept-after.md", "kept-before.md"])
+            #expect(report.failures.map(\.message) == ["constraintTriggerFailed: this post is refused"])
+            #expect(try await store.allSlugs().map(\.rawValue) == ["kept-after", "kept-before"])
+            try await store.close()
+        }
+    }
+
     static func open(_ path: String, _ logger: Logger) async throws -> SQLStore {
         let store = try await SQLStore.openSQLite(path: path, logger: logger)
         try await store.migrate()

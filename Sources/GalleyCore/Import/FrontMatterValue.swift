@@ -100,7 +100,8 @@ extension FrontMatterValue {
         var removed = Set<Int>()
         while true {
             do {
-                root = try Yams.compose(yaml: text)
+                // The encoding given: Yams' default reads the process's environment every time.
+                root = try Yams.compose(yaml: text, .default, .default, .utf8)
                 break
             } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
                 // Keep the last block of each key given twice; nested duplicates stay errors.

@@ -45,6 +45,13 @@ struct OldAddresses {
 
     // MARK: Jekyll
 
+    /// `value` in decimal, zeros before it to `width` digits: what `String(format:)` does,
+    /// without going through Foundation's formatter for every post of an import.
+    static func digits(_ value: Int?, _ width: Int) -> String {
+        let text = String(value ?? 0)
+        return text.count < width ? String(repeating: "0", count: width - text.count) + text : text
+    }
+
     private func jekyll(_ page: Page) -> String {
         // A post's own permalink may be a pattern too (front matter defaults give one).
         let pattern = page.front.address.map(SiteLayout.jekyllPermalinkStyle)
@@ -55,11 +62,11 @@ struct OldAddresses {
         let name = URL(fileURLWithPath: page.pathInFolder).deletingPathExtension()
         let categories = page.front.categories.map { $0.lowercased() }
         let values: [String: String] = [
-            "year": String(format: "%04d", parts.year ?? 0), "short_year": String(format: "%02d", (parts.year ?? 0) % 100),
-            "month": String(format: "%02d", parts.month ?? 0), "i_month": String(parts.month ?? 0),
-            "day": String(format: "%02d", parts.day ?? 0), "i_day": String(parts.day ?? 0),
-            "hour": String(format: "%02d", parts.hour ?? 0), "minute": String(format: "%02d", parts.minute ?? 0),
-            "second": String(format: "%02d", parts.second ?? 0), "y_day": String(format: "%03d", parts.dayOfYear ?? 0),
+            "year": Self.digits(parts.year, 4), "short_year": Self.digits((parts.year ?? 0) % 100, 2),
+            "month": Self.digits(parts.month, 2), "i_month": String(parts.month ?? 0),
+            "day": Self.digits(parts.day, 2), "i_day": String(parts.day ?? 0),
+            "hour": Self.digits(parts.hour, 2), "minute": Self.digits(parts.minute, 2),
+            "second": Self.digits(parts.second, 2), "y_day": Self.digits(parts.dayOfYear, 3),
             "title": Self.jekyllSlug(page.front.slug ?? page.fileSlug, cased: true),
             "slug": Self.jekyllSlug(page.front.slug ?? page.fileSlug, cased: false),
             "name": Self.jekyllSlug(name.lastPathComponent, cased: false),
@@ -67,7 +74,7 @@ struct OldAddresses {
             "collection": page.folder.collection,
             "path": name.relativePath.hasPrefix("/") ? String(name.relativePath.dropFirst()) : name.relativePath,
             "output_ext": ".html",
-            "week": String(format: "%02d", parts.weekOfYear ?? 0),
+            "week": Self.digits(parts.weekOfYear, 2),
             "short_day": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][((parts.weekday ?? 1) - 1) % 7],
         ]
         let path = Self.collapsingSlashes(Self.expand(pattern, values))
@@ -110,8 +117,8 @@ struct OldAddresses {
         let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: page.date)
         let monthName = calendar.monthSymbols[((parts.month ?? 1) - 1) % 12]
         let values: [String: String] = [
-            "year": String(format: "%04d", parts.year ?? 0), "month": String(format: "%02d", parts.month ?? 0),
-            "monthname": monthName, "day": String(format: "%02d", parts.day ?? 0),
+            "year": Self.digits(parts.year, 4), "month": Self.digits(parts.month, 2),
+            "monthname": monthName, "day": Self.digits(parts.day, 2),
             "title": page.title, "slug": page.front.slug ?? page.title,
             "slugorfilename": slug, "slugorcontentbasename": slug,
             "filename": page.fileSlug, "contentbasename": page.fileSlug,

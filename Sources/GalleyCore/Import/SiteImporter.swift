@@ -26,13 +26,13 @@ public struct SiteImporter: Sendable {
     }
 
     public let store: any Store
-    public let writer: PostWriter
+    public let renderer: MarkdownRenderer
     public let options: Options
     let clock: @Sendable () -> Date
 
     public init(store: any Store, renderer: MarkdownRenderer = MarkdownRenderer(), options: Options = Options(), clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
-        self.writer = PostWriter(store: store, renderer: renderer, clock: clock)
+        self.renderer = renderer
         self.options = options
         self.clock = clock
     }
@@ -194,7 +194,7 @@ public struct SiteImporter: Sendable {
             if slug != wanted {
                 report.warnings.append(.init(
                     kind: .renamed, path: plans[index].shown, line: nil,
-                    message: "/posts/\(wanted) is taken by another post: imported as /posts/\(slug), its old addresses lead there"
+                    message: "\(Post.path(wanted)) is taken by another post: imported as \(Post.path(slug)), its old addresses lead there"
                 ))
                 plans[index].draft.slug = slug
             }
@@ -210,39 +210,80 @@ public struct SiteImporter: Sendable {
             }
         }
         let names = Names(byAddress: byAddress, byFile: byFile)
-        let prepared = await Self.parallelMap(plans) { [self, layout] plan in self.prepare(plan, layout: layout, names: names) }
+        // A window of posts is prepared on every core while the one before it is written, in one
+        // transaction: the cores stay busy, and only two windows of rendered posts are in memory.
+        let windows = stride(from: 0, to: plans.count, by: Self.window).map { Array(plans[$0..<min($0 + Self.window, plans.count)]) }
+        let settled = layout
+        @Sendable func prepared(_ window: [Plan]) async -> [Prepared] {
+            await Self.parallelMap(window) { [self] plan in self.prepare(plan, layout: settled, names: names) }
+        }
+        var committedMedia = Set<String>()
+        var current = windows.isEmpty ? [] : await prepared(windows[0])
+        for index in windows.indices {
+            async let following = index + 1 < windows.count ? prepared(windows[index + 1]) : []
+            await write(current, committedMedia: &committedMedia, into: &report, tick: tick)
+            current = await following
+        }
+    }
 
-        var storedMedia = Set<String>()
-        for var post in prepared {
+    /// How many posts are prepared and written together.
+    static let window = 200
+
+    /// Writes one window of prepared posts in one transaction; if that fails, one post at a time,
+    /// so that only the post at fault fails. A dry run reads what each post would change.
+    private func write(_ window: [Prepared], committedMedia: inout Set<String>, into report: inout ImportReport, tick: () -> Void) async {
+        func record(_ outcome: SaveOutcome, _ post: Prepared) {
+            switch outcome {
+            case .created: report.created.append(post.plan.shown)
+            case .updated: report.updated.append(post.plan.shown)
+            case .unchanged: report.unchanged.append(post.plan.shown)
+            }
+            tick()
+        }
+        func fail(_ post: Prepared, _ error: any Error) {
+            report.failures.append(.init(path: post.plan.shown, line: nil, message: error.message))
+            tick()
+        }
+        var items: [(post: Prepared, item: ImportedPost)] = []
+        for post in window {
             report.warnings += post.warnings
             report.aliases += post.plan.draft.origin?.aliases.count ?? 0
             do {
-                for media in post.media where storedMedia.insert(media.sha256).inserted {
-                    if options.dryRun {
-                        report.media += 1
-                    } else if try await store.saveMedia(media) {
-                        report.media += 1
-                    }
-                }
-                let outcome: SaveOutcome
-                if options.dryRun {
-                    post.plan.draft.publishedAt = post.plan.draft.publishedAt.truncatedToMilliseconds
-                    let existing = post.plan.reimported ? try await store.post(slug: post.plan.draft.slug) : nil
-                    outcome = existing.map { existing in
-                        existing.draft == post.plan.draft.filled(from: existing) && existing.rendered == post.rendered ? .unchanged : .updated
-                    } ?? .created
-                } else {
-                    outcome = try await writer.save(post.plan.draft, rendered: post.rendered).outcome
-                }
-                switch outcome {
-                case .created: report.created.append(post.plan.shown)
-                case .updated: report.updated.append(post.plan.shown)
-                case .unchanged: report.unchanged.append(post.plan.shown)
-                }
+                let draft = try PostWriter.checked(post.plan.draft)
+                items.append((post, ImportedPost(draft: draft, rendered: post.rendered, media: post.media.filter { !committedMedia.contains($0.sha256) })))
             } catch {
-                report.failures.append(.init(path: post.plan.shown, line: nil, message: error.message))
+                fail(post, error)
             }
-            tick()
+        }
+        if options.dryRun {
+            for (post, item) in items {
+                for media in item.media where committedMedia.insert(media.sha256).inserted { report.media += 1 }
+                do {
+                    let existing = post.plan.reimported ? try await store.post(slug: item.draft.slug) : nil
+                    record(existing.map { existing in
+                        existing.draft == item.draft.filled(from: existing) && existing.rendered == item.rendered ? .unchanged : .updated
+                    } ?? .created, post)
+                } catch {
+                    fail(post, error)
+                }
+            }
+            return
+        }
+        let now = clock().truncatedToMilliseconds
+        func save(_ items: ArraySlice<(post: Prepared, item: ImportedPost)>) async throws {
+            let batch = try await store.saveImported(items.map(\.item), at: now)
+            report.media += batch.newMedia
+            for (entry, outcome) in zip(items, batch.outcomes) {
+                committedMedia.formUnion(entry.item.media.map(\.sha256))
+                record(outcome, entry.post)
+            }
+        }
+        do {
+            try await save(items[...])
+        } catch {
+            for index in items.indices {
+                do { try await save(items[index...index]) } catch { fail(items[index].post, error) }
+            }
         }
     }
 
@@ -312,7 +353,7 @@ public struct SiteImporter: Sendable {
         let directory = (plan.source as NSString).deletingLastPathComponent
         func resolve(_ target: String) -> String? {
             Self.resolve(target, from: directory, pathInFolder: plan.pathInFolder, byAddress: names.byAddress, byFile: names.byFile, basePath: layout.basePath)
-                .map { SitePathText.post($0) }
+                .map { Post.path($0) }
         }
         var params: [String: String] = ["title": plan.draft.title]
         for entry in plan.document.frontMatter.unknown { if let text = entry.value.text { params[entry.key] = text } }
@@ -369,7 +410,7 @@ public struct SiteImporter: Sendable {
         let separator = plan.document.frontMatter.excerptSeparator ?? layout.excerptSeparator
         plan.draft.source = Self.removingMoreMarker(rewritten, separator: separator)
         if plan.draft.summary.isEmpty, let excerpt = Self.excerpt(of: rewritten, separator: separator) {
-            plan.draft.summary = writer.renderer.render(excerpt).plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+            plan.draft.summary = renderer.render(excerpt).plainText.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         // The front matter's images, as the page showed them: the first is the social card's.
         var frontImages: [String] = []
@@ -382,14 +423,14 @@ public struct SiteImporter: Sendable {
         if let cover = frontImages.first, !plan.draft.source.contains(cover) {
             plan.draft.source = "![](\(cover))\n\n" + plan.draft.source
         }
-        var aliases = Set(plan.addresses.compactMap(AliasPath.normalize)).subtracting([SitePathText.post(plan.draft.slug)])
+        var aliases = Set(plan.addresses.compactMap(AliasPath.normalize)).subtracting([Post.path(plan.draft.slug)])
         // Two files that claimed one address: the first keeps it.
         for alias in aliases.sorted() where names.byAddress[alias] != plan.draft.slug {
             aliases.remove(alias)
-            warnings.append(.init(kind: .aliasTaken, path: shown, line: nil, message: "'\(alias)' was also an address of /posts/\(names.byAddress[alias]!), which keeps it"))
+            warnings.append(.init(kind: .aliasTaken, path: shown, line: nil, message: "'\(alias)' was also an address of \(Post.path(names.byAddress[alias]!)), which keeps it"))
         }
         plan.draft.origin = PostOrigin(source: plan.source, aliases: aliases.sorted(), frontMatter: plan.document.frontMatter.unknownJSON)
-        return Prepared(plan: plan, rendered: writer.renderer.render(plan.draft.source), media: media, warnings: warnings)
+        return Prepared(plan: plan, rendered: renderer.render(plan.draft.source), media: media, warnings: warnings)
     }
 
     /// `transform` over `items` on every core, the results in the items' order.
@@ -399,7 +440,12 @@ public struct SiteImporter: Sendable {
             for worker in 0..<workers {
                 group.addTask {
                     var results: [(Int, R)] = []
-                    for index in stride(from: worker, to: items.count, by: workers) { results.append((index, transform(items[index]))) }
+                    for index in stride(from: worker, to: items.count, by: workers) {
+                        results.append((index, transform(items[index])))
+                        // Between items, whatever waits for a thread (the writes of an import)
+                        // gets one: a worker runs for as long as its whole share otherwise.
+                        await Task.yield()
+                    }
                     return results
                 }
             }
@@ -498,17 +544,22 @@ public struct SiteImporter: Sendable {
         guard FileManager.default.fileExists(atPath: base.path, isDirectory: &isDirectory), isDirectory.boolValue else { return [] }
         guard let enumerator = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey], options: [.skipsHiddenFiles])
         else { throw GalleyError(.invalidInput, "cannot list \(base.path)") }
-        let basePath = base.standardizedFileURL.path
+        let basePath = base.path
         var files: [String] = []
         for case let file as URL in enumerator {
-            let full = file.standardizedFileURL.path
-            let inner = full.hasPrefix(basePath) ? String(full.dropFirst(basePath.count).drop(while: { $0 == "/" })) : file.lastPathComponent
-            if try file.resourceValues(forKeys: [.isDirectoryKey]).isDirectory == true {
+            // Only names that matter are looked at further: a site has thousands of images.
+            let isPost = ["md", "markdown"].contains(file.pathExtension.lowercased())
+            guard isPost || skipping.contains(file.lastPathComponent) else { continue }
+            // The enumerator names each file below the folder it was given.
+            let full = file.path
+            let inner = full.hasPrefix(basePath + "/") ? String(full.dropFirst(basePath.count + 1)) : file.lastPathComponent
+            // lstat(2): a link to a folder is not a folder here, as for the enumerator.
+            var status = stat()
+            if lstat(full, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
                 if skipping.contains(inner) { enumerator.skipDescendants() }
                 continue
             }
-            guard ["md", "markdown"].contains(file.pathExtension.lowercased()) else { continue }
-            files.append(folder.isEmpty ? inner : folder + "/" + inner)
+            if isPost { files.append(folder.isEmpty ? inner : folder + "/" + inner) }
         }
         return files.sorted()
     }
@@ -585,7 +636,9 @@ public struct SiteImporter: Sendable {
     }
 
     static func media(at file: URL, limit: Int, now: Date) -> Result<Media, GalleyError> {
-        let size = (try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+        // stat(2), not URL's resource values: an import asks this of every image it carries.
+        var status = stat()
+        let size = stat(file.path, &status) == 0 ? Int(status.st_size) : 0
         guard size <= limit else {
             return .failure(GalleyError(.invalidInput, "\(size >> 10) KiB is over the upload limit of \(limit >> 20) MiB"))
         }
@@ -594,8 +647,7 @@ public struct SiteImporter: Sendable {
         guard let kind = ImageKind(sniffing: bytes) else {
             return .failure(ContentLinks.isImagePath(file.path) ? ImageKind.refusal(for: bytes) : GalleyError(.invalidInput, "only PNG, JPEG, GIF and WebP images are stored; the link is kept as it was"))
         }
-        let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        return .success(Media(sha256: hash, kind: kind, bytes: bytes, originalName: file.lastPathComponent, uploadedBy: nil, createdAt: now))
+        return .success(Media(sha256: Media.sha256(of: bytes), kind: kind, bytes: bytes, originalName: file.lastPathComponent, uploadedBy: nil, createdAt: now))
     }
 
     // MARK: Text
@@ -646,10 +698,6 @@ public struct SiteImporter: Sendable {
 }
 
 /// The public address of a post, as GalleyWeb's `SitePath.post` writes it.
-enum SitePathText {
-    static func post(_ slug: Slug) -> String { "/posts/\(slug)" }
-}
-
 /// What a post's file name says, by Jekyll's, Hugo's and Zola's conventions.
 struct FileName {
     /// After a date prefix; a bundle's (`x/index.md`) folder name.

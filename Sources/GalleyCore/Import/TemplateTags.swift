@@ -15,6 +15,15 @@ struct TemplateTags {
     /// The post's own values (`{{ page.title }}`, `{{< param name >}}` looks here first).
     let pageParams: [String: String]
 
+    static func mayHoldTags(_ body: String) -> Bool {
+        var previousWasBrace = false
+        for byte in body.utf8 {
+            if previousWasBrace, byte == UInt8(ascii: "{") || byte == UInt8(ascii: "%") { return true }
+            previousWasBrace = byte == UInt8(ascii: "{")
+        }
+        return false
+    }
+
     struct Result {
         var text: String
         /// Template tags kept as written: (line in the body, 1-based; the tag's name).
@@ -24,6 +33,8 @@ struct TemplateTags {
     }
 
     func translate(_ body: String) -> Result {
+        // Every tag of the three engines opens with `{{` or `{%`; most posts have neither.
+        guard Self.mayHoldTags(body) else { return Result(text: body) }
         var result = Result(text: "")
         var out = ""
         out.reserveCapacity(body.utf8.count)
@@ -46,12 +57,17 @@ struct TemplateTags {
             }
             return true
         }
+        // Where a search for a literal found nothing to the end: a later one from there finds
+        // nothing either (without this, many unclosed `{{<` took quadratic time).
+        var absentFrom: [String: Int] = [:]
         func find(_ literal: String, from position: Int) -> Int? {
+            if let absent = absentFrom[literal], position >= absent { return nil }
             var i = position
             while i < text.count {
                 if matches(literal, at: i) { return i }
                 i += 1
             }
+            absentFrom[literal] = min(position, absentFrom[literal] ?? position)
             return nil
         }
         func newlines(_ range: Range<Int>) -> Int { text[range].reduce(0) { $0 + ($1 == "\n" ? 1 : 0) } }

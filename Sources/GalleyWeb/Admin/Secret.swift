@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import GalleyCore
 
 /// Random tokens and their hashes, for sessions, CSRF and one-time links.
 enum Secret {
@@ -15,10 +15,7 @@ enum Secret {
 
     /// Lowercase hex SHA-256.
     static func sha256(_ bytes: some DataProtocol) -> String {
-        SHA256.hash(data: bytes).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Media.sha256(of: bytes)
     }
 
     static func sha256(_ text: String) -> String {
