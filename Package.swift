@@ -36,11 +36,18 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // Debian's gumbo (libgumbo-dev), an HTML5 parser that follows the WHATWG algorithm: the
+        // sanitizer reads posts' HTML with it as a browser would.
+        .systemLibrary(
+            name: "CGumbo",
+            pkgConfig: "gumbo",
+            providers: [.apt(["libgumbo-dev"])]
+        ),
         // Server-side syntax highlighting: pure Swift, nothing but the standard library.
         .target(name: "Highlight"),
         .target(
             name: "GalleyMarkdown",
-            dependencies: ["CCmarkGFM", "Highlight"]
+            dependencies: ["CCmarkGFM", "CGumbo", "Highlight"]
         ),
         .target(
             name: "GalleyCore",

@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh [extra-package ...]
 set -euo pipefail
 
-packages=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev "$@")
+packages=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgumbo-dev "$@")
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "error: swift is not on PATH. Install Swift 6 (https://www.swift.org/install/linux/) first." >&2

@@ -8,25 +8,46 @@ import Darwin
 /// Markdown → HTML, table of contents and plain text, in one pass through cmark-gfm.
 ///
 /// CommonMark plus GitHub's extensions (tables, strikethrough, autolinks, task lists, footnotes).
-/// Raw HTML in the source is never emitted (cmark's safe mode), and links with dangerous schemes
-/// (`javascript:` and the like) lose their target. On top of cmark, every heading gets a unique
-/// `id` and a self-link, code blocks go through a ``CodeBlockRenderer``, links to other sites get
-/// `rel="noopener"` and images load lazily.
+/// Raw HTML in the source is kept and the whole rendering then goes through ``HTMLSanitizer``
+/// (or, as the site chooses, shown as text or left out); links with dangerous schemes lose their
+/// target either way. On top of cmark, every heading gets a unique `id` and a self-link, code
+/// blocks go through a ``CodeBlockRenderer``, links to other sites get `rel="noopener"` and
+/// images load lazily.
 public struct MarkdownRenderer: Sendable {
     /// Changes whenever the HTML this pipeline writes for the same source changes, so that stored
     /// renderings can be brought up to date (1: cmark-gfm with heading ids; 2: highlighted code,
-    /// noopener links and lazy images; 3: custom heading ids, `## Title {#id}`).
-    public static let version = 3
+    /// noopener links and lazy images; 3: custom heading ids, `## Title {#id}`; 4: raw HTML
+    /// kept and sanitized).
+    public static let version = 4
 
-    public var codeBlocks: any CodeBlockRenderer
-
-    public init(codeBlocks: any CodeBlockRenderer = HighlightingCodeBlockRenderer()) {
-        self.codeBlocks = codeBlocks
+    /// What becomes of HTML written in a post's Markdown.
+    public enum RawHTML: String, Sendable, CaseIterable {
+        /// Kept, then made safe by ``HTMLSanitizer`` (the default, as GitHub does).
+        case sanitized
+        /// Shown as the text it is.
+        case escaped
+        /// Left out (cmark's safe mode).
+        case omitted
     }
 
+    public var codeBlocks: any CodeBlockRenderer
+    public var rawHTML: RawHTML
+
+    public init(codeBlocks: any CodeBlockRenderer = HighlightingCodeBlockRenderer(), rawHTML: RawHTML = .sanitized) {
+        self.codeBlocks = codeBlocks
+        self.rawHTML = rawHTML
+    }
+
+    /// What stored renderings were made by: the pipeline's version and the raw HTML mode.
+    public var renderingKey: String { "\(Self.version)-\(rawHTML.rawValue)" }
+
     public func render(_ markdown: String) -> RenderedMarkdown {
-        let document = CmarkDocument(markdown)
+        let document = CmarkDocument(markdown, unsafe: rawHTML == .sanitized)
         defer { document.free() }
+        if rawHTML == .escaped { document.showRawHTMLAsText() }
+        // Marks the elements this renderer writes, for the sanitizer to tell them from the
+        // author's: random for each rendering, so no source can carry it.
+        let marker = String(UInt64.random(in: .min ... .max), radix: 36)
         var collected = Collected()
         collected.walk(document.root)
 
@@ -38,7 +59,7 @@ public struct MarkdownRenderer: Sendable {
         for heading in collected.headings {
             let id = heading.customID ?? ids.id(for: heading.text)
             toc.append(TableOfContentsEntry(level: heading.level, id: id, title: heading.text))
-            document.replaceHeading(heading.node, level: heading.level, id: id, title: heading.text)
+            document.replaceHeading(heading.node, level: heading.level, id: id, title: heading.text, marker: marker)
         }
         for block in collected.codeBlocks {
             let html = codeBlocks.renderCodeBlock(code: block.code, info: block.info)
@@ -47,46 +68,12 @@ public struct MarkdownRenderer: Sendable {
 
         let plainText = collected.plainText.trimmingTrailingWhitespace()
         return RenderedMarkdown(
-            html: Self.finishTags(document.html()),
+            html: HTMLSanitizer().sanitize(document.html(), ownMarker: marker),
             tableOfContents: toc,
             plainText: plainText,
             firstParagraph: collected.firstParagraph ?? "",
             wordCount: Whitespace.wordCount(plainText)
         )
-    }
-}
-
-extension MarkdownRenderer {
-    /// Adds the attributes cmark has no option for. Raw HTML is omitted and code is escaped, so
-    /// every `<a href="http` and `<img src="` left in cmark's output is a link or an image of the
-    /// post itself.
-    static func finishTags(_ html: String) -> String {
-        // Over UTF-8 bytes: `String.replacing` compares Characters and took most of a render.
-        let rewrites: [(find: [UInt8], insert: [UInt8], at: Int)] = [
-            (Array("<a href=\"http".utf8), Array(" rel=\"noopener\"".utf8), 2),
-            (Array("<img src=\"".utf8), Array(" loading=\"lazy\" decoding=\"async\"".utf8), 4),
-        ]
-        var output: [UInt8] = []
-        output.reserveCapacity(html.utf8.count + 1024)
-        var html = html
-        html.withUTF8 { bytes in
-            var index = 0
-            outer: while index < bytes.count {
-                if bytes[index] == UInt8(ascii: "<") {
-                    for rewrite in rewrites where index + rewrite.find.count <= bytes.count
-                        && rewrite.find.indices.allSatisfy({ bytes[index + $0] == rewrite.find[$0] }) {
-                        output.append(contentsOf: rewrite.find[..<rewrite.at])
-                        output.append(contentsOf: rewrite.insert)
-                        output.append(contentsOf: rewrite.find[rewrite.at...])
-                        index += rewrite.find.count
-                        continue outer
-                    }
-                }
-                output.append(bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }
 
@@ -193,14 +180,17 @@ private final class CmarkDocument {
     /// The extensions every document is parsed with.
     static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
     static let options = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES
+    let options: Int32
     private static let registered: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
         return true
     }()
 
-    init(_ markdown: String) {
+    /// `unsafe`: raw HTML is written out as it is (for the sanitizer to read), not left out.
+    init(_ markdown: String, unsafe: Bool) {
         precondition(Self.registered)
-        let parser: OpaquePointer = cmark_parser_new(Self.options)
+        options = Self.options | (unsafe ? CMARK_OPT_UNSAFE : 0)
+        let parser: OpaquePointer = cmark_parser_new(options)
         for name in Self.extensionNames {
             if let syntaxExtension = cmark_find_syntax_extension(name) {
                 cmark_parser_attach_syntax_extension(parser, syntaxExtension)
@@ -225,7 +215,7 @@ private final class CmarkDocument {
 
     func html() -> String {
         let extensions = cmark_parser_get_syntax_extensions(parser)
-        guard let pointer = cmark_render_html(root, Self.options, extensions) else { return "" }
+        guard let pointer = cmark_render_html(root, options, extensions) else { return "" }
         defer { Glibc.free(pointer) }
         return String(cString: pointer)
     }
@@ -234,13 +224,13 @@ private final class CmarkDocument {
     /// attributes on nodes, so a custom inline around the heading's own inlines carries both tags
     /// and the self-link, inside an empty custom block that keeps the line structure; both are
     /// emitted verbatim, in safe mode too.
-    func replaceHeading(_ heading: OpaquePointer, level: Int, id: String, title: String) {
+    func replaceHeading(_ heading: OpaquePointer, level: Int, id: String, title: String, marker: String) {
         let id = HTML.escape(id)
         let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)
         cmark_node_set_on_enter(block, "")
         cmark_node_set_on_exit(block, "")
         let inline = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)
-        cmark_node_set_on_enter(inline, "<h\(level) id=\"\(id)\">")
+        cmark_node_set_on_enter(inline, "<h\(level) id=\"\(id)\" data-galley-own=\"\(marker)\">")
         let label = HTML.escape("Link to this section: \(title)")
         cmark_node_set_on_exit(inline, "<a class=\"anchor\" href=\"#\(id)\" aria-label=\"\(label)\">#</a></h\(level)>")
         while let child = cmark_node_first_child(heading) {
@@ -249,6 +239,32 @@ private final class CmarkDocument {
         cmark_node_append_child(block, inline)
         cmark_node_replace(heading, block)
         detached.append(heading)
+    }
+
+    /// Every HTML block and inline tag of the source becomes text that shows it.
+    func showRawHTMLAsText() {
+        var blocks: [OpaquePointer] = []
+        var inlines: [OpaquePointer] = []
+        guard let iterator = cmark_iter_new(root) else { return }
+        while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_HTML_BLOCK: blocks.append(node)
+            case CMARK_NODE_HTML_INLINE: inlines.append(node)
+            default: break
+            }
+        }
+        cmark_iter_free(iterator)
+        for node in inlines {
+            let text = cmark_node_new(CMARK_NODE_TEXT)
+            cmark_node_set_literal(text, cmark_node_get_literal(node))
+            cmark_node_replace(node, text)
+            detached.append(node)
+        }
+        for node in blocks {
+            let html = String(cString: cmark_node_get_literal(node)).trimmingTrailingWhitespace()
+            replaceBlock(node, withHTML: "<p>" + HTML.escape(html).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "<br />\n") + "</p>\n")
+        }
     }
 
     func replaceBlock(_ node: OpaquePointer, withHTML html: String) {

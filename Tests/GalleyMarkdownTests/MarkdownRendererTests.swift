@@ -52,7 +52,7 @@ import Testing
     /// AddressSanitizer reports for this input; `scripts/sanitize.sh address` runs it).
     @Test func linksInHeadingsOutliveTheHeadingTheyMovedFrom() {
         let result = renderer.render("## h >](https://example.Se[X]n 2\n\n## see [the docs](https://example.com/a/long/path/to/read)\n")
-        #expect(result.html.contains(#"href="https://example.com/a/long/path/to/read">the docs</a>"#), "\(result.html)")
+        #expect(result.html.contains(#"href="https://example.com/a/long/path/to/read" rel="noopener">the docs</a>"#), "\(result.html)")
     }
 
     @Test func headingWithoutWordsStillGetsAnID() {
@@ -76,17 +76,27 @@ import Testing
 
     @Test func codeBlocksGoThroughTheSeam() {
         struct Upper: CodeBlockRenderer {
-            func renderCodeBlock(code: String, info: String) -> String { "<pre data-info=\"\(info)\">\(code.uppercased())</pre>\n" }
+            func renderCodeBlock(code: String, info: String) -> String { "<pre class=\"\(info)\">\(code.uppercased())</pre>\n" }
         }
         let html = MarkdownRenderer(codeBlocks: Upper()).render("Text\n\n```py x\nprint()\n```\n\n    indented\n").html
-        #expect(html == "<p>Text</p>\n<pre data-info=\"py x\">PRINT()\n</pre>\n<pre data-info=\"\">INDENTED\n</pre>\n")
+        #expect(html == "<p>Text</p>\n<pre class=\"py x\">PRINT()\n</pre>\n<pre class=\"\">INDENTED\n</pre>\n")
     }
 
-    @Test func rawHTMLIsNeverEmitted() {
-        let html = renderer.render("<script>alert(1)</script>\n\nHi <img src=x onerror=alert(1)>\n").html
+    @Test func rawHTMLIsKeptButNeverItsScripts() {
+        let html = renderer.render("<script>alert(1)</script>\n\nHi <img src=x onerror=alert(1)> <kbd>K</kbd>\n").html
         #expect(!html.contains("<script"))
-        #expect(!html.contains("<img"))
-        #expect(html.contains("raw HTML omitted"))
+        #expect(!html.contains("onerror"))
+        #expect(html.contains(#"<img src="x" loading="lazy" decoding="async">"#))
+        #expect(html.contains("<kbd>K</kbd>"))
+    }
+
+    @Test(arguments: [
+        (MarkdownRenderer.RawHTML.escaped, "<p>&lt;details&gt;&lt;b&gt;x&lt;/b&gt;&lt;/details&gt;</p>\n<p>a &lt;kbd&gt;K&lt;/kbd&gt;</p>\n"),
+        (.omitted, "\n<p>a K</p>\n"),
+        (.sanitized, "<details><b>x</b></details>\n<p>a <kbd>K</kbd></p>\n"),
+    ])
+    func rawHTMLIsSanitizedEscapedOrOmittedAsTheSiteChooses(mode: MarkdownRenderer.RawHTML, expected: String) {
+        #expect(MarkdownRenderer(rawHTML: mode).render("<details><b>x</b></details>\n\na <kbd>K</kbd>\n").html == expected)
     }
 
     @Test func dangerousLinkTargetsAreDropped() {
@@ -113,17 +123,17 @@ import Testing
         #expect(html.contains("<table>"))
         #expect(html.contains(#"<td align="right">2</td>"#))
         #expect(html.contains("<del>old</del>"))
-        #expect(html.contains(#"<a rel="noopener" href="http://www.example.com">"#))
-        #expect(html.contains(#"<input type="checkbox" checked="" disabled="" />"#))
+        #expect(html.contains(#"<a href="http://www.example.com" rel="noopener">"#))
+        #expect(html.contains(#"<input type="checkbox" checked="" disabled="">"#))
         #expect(html.contains("data-footnotes"))
     }
 
     @Test func linksToOtherSitesGetNoopenerAndImagesLoadLazily() {
         let html = renderer.render("[out](https://example.com/x) [in](/posts/y) [frag](#z) ![pic](/media/a.png \"T\")\n").html
-        #expect(html.contains(#"<a rel="noopener" href="https://example.com/x">out</a>"#))
+        #expect(html.contains(#"<a href="https://example.com/x" rel="noopener">out</a>"#))
         #expect(html.contains(#"<a href="/posts/y">in</a>"#))
         #expect(html.contains(##"<a href="#z">frag</a>"##))
-        #expect(html.contains(#"<img loading="lazy" decoding="async" src="/media/a.png" alt="pic" title="T" />"#))
+        #expect(html.contains(#"<img src="/media/a.png" alt="pic" title="T" loading="lazy" decoding="async">"#))
     }
 
     @Test func codeThatLooksLikeALinkIsLeftAlone() {

@@ -1,0 +1,321 @@
+import CGumbo
+
+/// Makes a post's rendered HTML safe to show: parses it as a browser would (gumbo follows the
+/// WHATWG parsing algorithm), keeps only the elements and attributes of an allowlist modelled on
+/// GitHub's, and writes the tree out again, so that what a browser parses is what was checked.
+/// Never a regular expression over markup.
+///
+/// - Elements outside the allowlist keep their text (`<center>x</center>` → `x`), except those
+///   whose content is not text for a reader (`script`, `style`, `template`, SVG and MathML, form
+///   controls, …), which go with their content.
+/// - Links keep `http`, `https`, `mailto` and relative targets; images `http`, `https` and
+///   relative ones. No `style`, no event handler, no `name`.
+/// - `<iframe>` only from YouTube (as youtube-nocookie.com) and Vimeo, sandboxed; any other
+///   becomes a link to what it showed.
+/// - Every `id` is the author's, so it is prefixed `user-content-` (as GitHub does) and cannot
+///   clobber the page's own; links to it within the post follow. The renderer's own ids (its
+///   headings, which readers link to) carry a one-time marker and keep their names.
+/// - Links to other sites get `rel="noopener"`, images `loading="lazy" decoding="async"`.
+public struct HTMLSanitizer: Sendable {
+    /// Elements kept, each with the attributes it may keep besides the global ones.
+    static let elements: [String: Set<String>] = {
+        var elements: [String: Set<String>] = [
+            "a": ["href", "data-footnote-ref", "data-footnote-backref", "aria-label"],
+            "img": ["src", "srcset", "alt", "width", "height", "align"],
+            "source": ["srcset", "media", "type", "sizes", "width", "height"],
+            "td": ["colspan", "rowspan", "align", "valign"], "th": ["colspan", "rowspan", "align", "valign", "scope"],
+            "col": ["span", "width"], "colgroup": ["span", "width"],
+            "ol": ["start", "reversed", "type"], "ul": ["type"], "li": ["value"],
+            "details": ["open"], "del": ["datetime", "cite"], "ins": ["datetime", "cite"],
+            "q": ["cite"], "blockquote": ["cite"], "time": ["datetime"],
+            "div": ["align"], "p": ["align"], "table": ["align", "width"], "tr": ["align", "valign"],
+            "input": ["type", "checked", "disabled"], "iframe": ["src", "width", "height"],
+            "section": ["data-footnotes"], "code": ["data-lang"],
+        ]
+        for name in [
+            "span", "picture", "figure", "figcaption", "thead", "tbody", "tfoot", "caption", "summary", "kbd",
+            "sup", "sub", "small", "mark", "abbr", "dl", "dt", "dd", "ruby", "rt", "rp", "hr", "br", "wbr",
+            "cite", "pre", "samp", "var", "b", "i", "em", "strong", "s", "strike", "u", "tt",
+        ] { elements[name, default: []] = [] }
+        for level in 1...6 { elements["h\(level)"] = ["align"] }
+        return elements
+    }()
+
+    static let globalAttributes: Set<String> = ["id", "class", "title", "lang", "dir"]
+
+    /// Gone with everything in them: not text a reader should see as such.
+    static let droppedWithContent: Set<String> = [
+        "script", "style", "template", "noscript", "noembed", "noframes", "xmp", "plaintext", "object", "embed",
+        "applet", "frame", "frameset", "title", "textarea", "select", "option", "optgroup", "datalist", "head",
+        "base", "link", "meta", "param", "canvas", "dialog",
+    ]
+
+    static let voidElements: Set<String> = ["br", "col", "hr", "img", "input", "source", "wbr"]
+
+    /// Video hosts an `<iframe>` may show, by host, and the host it is shown from.
+    static let frameHosts: [String: String] = [
+        "www.youtube.com": "www.youtube-nocookie.com", "youtube.com": "www.youtube-nocookie.com",
+        "www.youtube-nocookie.com": "www.youtube-nocookie.com", "youtube-nocookie.com": "www.youtube-nocookie.com",
+        "player.vimeo.com": "player.vimeo.com",
+    ]
+    public static var frameSources: [String] { Array(Set(frameHosts.values)).sorted().map { "https://\($0)" } }
+
+    static let idPrefix = "user-content-"
+
+    public init() {}
+
+    /// The safe form of `html`. Elements whose `data-galley-own` attribute is `marker` are the
+    /// renderer's: their ids stay as they are (the attribute itself goes).
+    public func sanitize(_ html: String, ownMarker marker: String? = nil) -> String {
+        var options = kGumboDefaultOptions
+        options.fragment_context = GUMBO_TAG_DIV
+        options.fragment_namespace = GUMBO_NAMESPACE_HTML
+        var source = html
+        return source.withUTF8 { bytes -> String in
+            guard let output = bytes.withMemoryRebound(to: CChar.self, { gumbo_parse_with_options(&options, $0.baseAddress, $0.count) }) else { return "" }
+            defer { gumbo_destroy_output(&options, output) }
+            var writer = Writer(marker: marker)
+            writer.collectIDs(output.pointee.root)
+            writer.children(of: output.pointee.root)
+            return String(decoding: writer.out, as: UTF8.self)
+        }
+    }
+}
+
+/// One pass over the parsed tree, writing what is kept.
+private struct Writer {
+    let marker: String?
+    var out: [UInt8] = []
+    /// Ids of the renderer's elements, and the author's (which are written prefixed).
+    var own: Set<String> = []
+    var authors: Set<String> = []
+
+    init(marker: String?) {
+        self.marker = marker
+        out.reserveCapacity(4096)
+    }
+
+    mutating func collectIDs(_ node: UnsafeMutablePointer<GumboNode>) {
+        guard node.pointee.type == GUMBO_NODE_ELEMENT || node.pointee.type == GUMBO_NODE_TEMPLATE else { return }
+        let element = node.pointee.v.element
+        if let id = Self.attribute("id", of: element) {
+            if let marker, Self.attribute("data-galley-own", of: element) == marker { own.insert(id) } else { authors.insert(Self.authors(id)) }
+        }
+        for index in 0..<Int(element.children.length) {
+            collectIDs(element.children.data[index]!.assumingMemoryBound(to: GumboNode.self))
+        }
+    }
+
+    mutating func children(of node: UnsafeMutablePointer<GumboNode>) {
+        let element = node.pointee.v.element
+        for index in 0..<Int(element.children.length) {
+            write(element.children.data[index]!.assumingMemoryBound(to: GumboNode.self))
+        }
+    }
+
+    mutating func write(_ node: UnsafeMutablePointer<GumboNode>) {
+        switch node.pointee.type {
+        case GUMBO_NODE_TEXT, GUMBO_NODE_WHITESPACE, GUMBO_NODE_CDATA:
+            escape(node.pointee.v.text.text)
+        case GUMBO_NODE_ELEMENT, GUMBO_NODE_TEMPLATE:
+            element(node)
+        default:
+            // Comments, and nothing else can be here.
+            break
+        }
+    }
+
+    mutating func element(_ node: UnsafeMutablePointer<GumboNode>) {
+        let element = node.pointee.v.element
+        // SVG and MathML are not an author's to write: no way to tell a drawing from a trap.
+        guard element.tag_namespace == GUMBO_NAMESPACE_HTML else { return }
+        guard element.tag != GUMBO_TAG_UNKNOWN else { return children(of: node) }
+        let name = String(cString: gumbo_normalized_tagname(element.tag))
+        if HTMLSanitizer.droppedWithContent.contains(name) { return }
+        if name == "iframe" { return frame(element) }
+        guard let allowed = HTMLSanitizer.elements[name] else { return children(of: node) }
+        if name == "input", Self.attribute("type", of: element)?.lowercased() != "checkbox" { return }
+
+        append("<" + name)
+        let isOwn = marker != nil && Self.attribute("data-galley-own", of: element) == marker
+        var isExternalLink = false
+        for index in 0..<Int(element.attributes.length) {
+            let attribute = element.attributes.data[index]!.assumingMemoryBound(to: GumboAttribute.self).pointee
+            let key = String(cString: attribute.name)
+            guard HTMLSanitizer.globalAttributes.contains(key) || allowed.contains(key) else { continue }
+            var value = String(cString: attribute.value)
+            switch key {
+            case "id":
+                if !isOwn { value = Self.authors(value) }
+            case "href":
+                guard let url = URLCheck.safe(value, schemes: URLCheck.linkSchemes) else { continue }
+                value = url
+                // A link to an author's id within the post follows it to its prefixed name.
+                if url.hasPrefix("#"), !own.contains(String(url.dropFirst())), authors.contains(Self.authors(String(url.dropFirst()))) {
+                    value = "#" + Self.authors(String(url.dropFirst()))
+                }
+                isExternalLink = URLCheck.scheme(of: url).map { $0 == "http" || $0 == "https" } ?? false
+            case "src":
+                guard let url = URLCheck.safe(value, schemes: URLCheck.imageSchemes) else { continue }
+                value = url
+            case "cite":
+                guard let url = URLCheck.safe(value, schemes: URLCheck.linkSchemes) else { continue }
+                value = url
+            case "srcset":
+                guard let set = URLCheck.safeSourceSet(value) else { continue }
+                value = set
+            case "disabled":
+                continue
+            default:
+                break
+            }
+            append(" " + key + "=\"")
+            escape(value)
+            append("\"")
+        }
+        switch name {
+        case "a" where isExternalLink: append(" rel=\"noopener\"")
+        case "img": append(" loading=\"lazy\" decoding=\"async\"")
+        // A reader cannot tick a box in a post: only GFM's task lists have them.
+        case "input": append(" disabled=\"\"")
+        default: break
+        }
+        append(">")
+        if HTMLSanitizer.voidElements.contains(name) { return }
+        // The parser drops a newline just after `<pre>`: one is written back for the one kept.
+        if name == "pre", element.children.length > 0,
+           let first = element.children.data[0]?.assumingMemoryBound(to: GumboNode.self),
+           first.pointee.type == GUMBO_NODE_TEXT || first.pointee.type == GUMBO_NODE_WHITESPACE,
+           first.pointee.v.text.text.pointee == 0x0A {
+            append("\n")
+        }
+        children(of: node)
+        append("</" + name + ">")
+    }
+
+    /// An `<iframe>` of an allowed video host, sandboxed; any other becomes a link to its page.
+    mutating func frame(_ element: GumboElement) {
+        guard let source = Self.attribute("src", of: element), var url = URLCheck.safe(source, schemes: ["http", "https"]) else { return }
+        // Embed codes often leave the scheme out.
+        if url.hasPrefix("//") { url = "https:" + url }
+        guard URLCheck.scheme(of: url) != nil else { return }
+        guard let host = URLCheck.host(of: url), let shown = HTMLSanitizer.frameHosts[host.lowercased()] else {
+            append("<a href=\"")
+            escape(url)
+            append("\" rel=\"noopener\">")
+            escape(url)
+            append("</a>")
+            return
+        }
+        let rest = url.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" && $0 != "?" && $0 != "#" }
+        append("<iframe src=\"")
+        escape("https://" + shown + rest)
+        append("\"")
+        for key in ["width", "height", "title"] {
+            if let value = Self.attribute(key, of: element) {
+                append(" " + key + "=\"")
+                escape(value)
+                append("\"")
+            }
+        }
+        append(" sandbox=\"allow-scripts allow-same-origin allow-presentation allow-popups\" loading=\"lazy\" referrerpolicy=\"strict-origin-when-cross-origin\" allowfullscreen=\"\"></iframe>")
+    }
+
+    /// An author's id as written out: prefixed once (sanitizing again changes nothing).
+    static func authors(_ id: String) -> String {
+        id.hasPrefix(HTMLSanitizer.idPrefix) ? id : HTMLSanitizer.idPrefix + id
+    }
+
+    static func attribute(_ name: String, of element: GumboElement) -> String? {
+        var attributes = element.attributes
+        return gumbo_get_attribute(&attributes, name).map { String(cString: $0.pointee.value) }
+    }
+
+    mutating func append(_ text: String) {
+        out.append(contentsOf: text.utf8)
+    }
+
+    mutating func escape(_ text: UnsafePointer<CChar>) {
+        escape(UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text)))
+    }
+
+    mutating func escape(_ text: String) {
+        var text = text
+        text.withUTF8 { escape($0) }
+    }
+
+    /// `&`, `<`, `>` and `"`, in text and attributes alike, as cmark writes them (and browsers now
+    /// write `<` and `>` in attributes).
+    private mutating func escape(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "&"): append("&amp;")
+            case UInt8(ascii: "<"): append("&lt;")
+            case UInt8(ascii: ">"): append("&gt;")
+            case UInt8(ascii: "\""): append("&quot;")
+            default: out.append(bytes[index])
+            }
+            index += 1
+        }
+    }
+}
+
+/// What a URL attribute may name, read the way a browser reads it.
+enum URLCheck {
+    static let linkSchemes: Set<String> = ["http", "https", "mailto"]
+    static let imageSchemes: Set<String> = ["http", "https"]
+
+    /// `value` as a browser would take it (no tab or newline anywhere, no space or control
+    /// character around it) if its scheme is one of `schemes` or it has none; else nil.
+    static func safe(_ value: String, schemes: Set<String>) -> String? {
+        var scalars = value.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }
+        while let first = scalars.first, first.value <= 0x20 { scalars.removeFirst() }
+        while let last = scalars.last, last.value <= 0x20 { scalars.removeLast() }
+        let url = String(String.UnicodeScalarView(scalars))
+        if let scheme = scheme(of: url) { return schemes.contains(scheme) ? url : nil }
+        return url
+    }
+
+    /// The scheme, lowercased, if the URL has one: a letter, then letters, digits, `+ - .`, then
+    /// the first `:`.
+    static func scheme(of url: String) -> String? {
+        guard let colon = url.firstIndex(of: ":") else { return nil }
+        let head = url[..<colon]
+        // Anything else before the colon makes the URL relative (`foo):` is a path).
+        guard let first = head.unicodeScalars.first, first.isASCIILetter,
+              head.unicodeScalars.allSatisfy({ $0.isASCIILetter || ("0"..."9").contains($0) || $0 == "+" || $0 == "-" || $0 == "." })
+        else { return nil }
+        return head.lowercased()
+    }
+
+    static func host(of url: String) -> String? {
+        guard let colon = url.firstIndex(of: ":"), url[url.index(after: colon)...].hasPrefix("//") else { return nil }
+        let authority = url[url.index(colon, offsetBy: 3)...].prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != "\\" }
+        let host = authority.split(separator: "@").last.map { $0.split(separator: ":").first.map(String.init) ?? "" } ?? ""
+        return host.isEmpty ? nil : host
+    }
+
+    /// A `srcset` whose every candidate is a safe image address with at most a width or density
+    /// descriptor (`480w`, `2x`), or nil.
+    static func safeSourceSet(_ value: String) -> String? {
+        var candidates: [String] = []
+        for candidate in value.split(separator: ",") {
+            let parts = candidate.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" })
+            guard let first = parts.first, let url = safe(String(first), schemes: imageSchemes), parts.count <= 2 else { return nil }
+            if parts.count == 2 {
+                let descriptor = parts[1]
+                guard let unit = descriptor.last, unit == "w" || unit == "x", descriptor.count > 1,
+                      descriptor.dropLast().allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { return nil }
+                candidates.append(url + " " + descriptor)
+            } else {
+                candidates.append(url)
+            }
+        }
+        return candidates.isEmpty ? nil : candidates.joined(separator: ", ")
+    }
+}
+
+extension Unicode.Scalar {
+    fileprivate var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+}
