@@ -22,7 +22,11 @@ public struct Slug: Sendable, Hashable, Codable, Comparable, CustomStringConvert
     /// that is not a letter or digit turned into a hyphen. Text with no usable character gives
     /// `fallback`.
     public init(deriving text: String, fallback: String = "untitled") {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        // ASCII needs no folding but case, and Foundation's folding is slow (an import derives
+        // a slug for every file and tag).
+        let folded = text.utf8.allSatisfy({ $0 < 0x80 })
+            ? text.lowercased()
+            : text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         var slug = ""
         var pendingHyphen = false
         for scalar in folded.unicodeScalars {

@@ -20,7 +20,8 @@ enum ContentLinks {
         var fence: (marker: Character, count: Int)?
         var result = ""
         result.reserveCapacity(text.utf8.count)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on the newline byte: splitting Characters is several times slower.
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
         for (number, line) in lines.enumerated() {
             if number > 0 { result += "\n" }
             let trimmed = line.drop(while: { $0 == " " })
