@@ -1,14 +1,18 @@
+import GalleyMarkdown
 import HTTPTypes
 import Hummingbird
 
 /// The headers every public answer carries, defined once: stored with each cached page (so the
 /// raw fast path sends them too) and added to every other public answer by
 /// ``PublicHeadersMiddleware``. Public pages need no script at all, may not be framed
-/// (clickjacking), and send only the origin to other sites.
+/// (clickjacking), show images from the site and https, frames only from the video hosts the
+/// sanitizer lets a post embed, and send only the origin to other sites.
 enum PublicHeaders {
     static let contentSecurityPolicy = [
-        "default-src 'none'", "style-src 'self'", "img-src * data:", "font-src 'self'", "form-action 'self'",
-        "frame-ancestors 'none'", "base-uri 'none'",
+        "default-src 'none'", "style-src 'self'", "img-src 'self' https: data:", "font-src 'self'",
+        // The video hosts a post's sanitized HTML may embed, and no other frame.
+        "frame-src " + HTMLSanitizer.frameSources.joined(separator: " "),
+        "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
     ].joined(separator: "; ")
 
     /// HSTS only when the site's public address is https: sent over plain HTTP it would lock a

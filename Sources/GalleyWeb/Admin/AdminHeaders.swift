@@ -1,3 +1,4 @@
+import GalleyMarkdown
 import HTTPTypes
 import Hummingbird
 
@@ -10,7 +11,9 @@ extension HTTPField.Name {
 /// referrer leaving the site, nothing cached.
 enum AdminHeaders {
     static let contentSecurityPolicy = [
-        "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
+        "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' https: data:", "connect-src 'self'",
+        // The editor's preview shows what the post will: its https images and allowed videos.
+        "frame-src " + HTMLSanitizer.frameSources.joined(separator: " "),
         "font-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
     ].joined(separator: "; ")
 
