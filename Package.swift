@@ -130,6 +130,7 @@ let package = Package(
         .executableTarget(name: "fuzz-markdown", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/markdown"),
         .executableTarget(name: "fuzz-front-matter", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/front-matter"),
         .executableTarget(name: "fuzz-search", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/search"),
+        .executableTarget(name: "fuzz-sanitize", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/sanitize"),
         .testTarget(
             name: "FuzzCorpusTests",
             dependencies: ["FuzzHarness"]

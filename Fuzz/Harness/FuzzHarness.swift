@@ -11,8 +11,19 @@ import NIOHTTP1
 /// finding is a trap (`precondition`), which libFuzzer reports with the input that caused it.
 public enum FuzzHarness {
     public static let targets: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
-        "raw-head": rawHead, "markdown": markdown, "front-matter": frontMatter, "search": search,
+        "raw-head": rawHead, "markdown": markdown, "front-matter": frontMatter, "search": search, "sanitize": sanitize,
     ]
+
+    /// Any HTML, sanitized, holds nothing outside the allowlist, and sanitizing it again changes
+    /// nothing (what a browser parses is what the sanitizer wrote).
+    public static func sanitize(_ bytes: UnsafeRawBufferPointer) {
+        let sanitizer = HTMLSanitizer()
+        let once = sanitizer.sanitize(String(decoding: bytes, as: UTF8.self))
+        let outside = HTMLSanitizer.outsideAllowlist(once)
+        precondition(outside.isEmpty, "outside the allowlist: \(outside) in \(once.debugDescription)")
+        let twice = sanitizer.sanitize(once)
+        precondition(twice == once, "not a fixed point: \(once.debugDescription) became \(twice.debugDescription)")
+    }
 
     /// The raw fast path's head parser against SwiftNIO's (llhttp): every head the raw path would
     /// answer, SwiftNIO must read as one request with the same method, target and headers, ending

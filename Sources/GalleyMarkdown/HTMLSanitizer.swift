@@ -82,6 +82,48 @@ public struct HTMLSanitizer: Sendable {
     }
 }
 
+extension HTMLSanitizer {
+    /// What in `html` the sanitizer never writes: elements outside the allowlist, attributes an
+    /// element may not have, URLs of other schemes. Empty for everything ``sanitize(_:ownMarker:)``
+    /// returns (the fuzz target checks that).
+    public static func outsideAllowlist(_ html: String) -> [String] {
+        var options = kGumboDefaultOptions
+        options.fragment_context = GUMBO_TAG_DIV
+        options.fragment_namespace = GUMBO_NAMESPACE_HTML
+        var source = html
+        return source.withUTF8 { bytes -> [String] in
+            guard let output = bytes.withMemoryRebound(to: CChar.self, { gumbo_parse_with_options(&options, $0.baseAddress, $0.count) }) else { return ["no parse"] }
+            defer { gumbo_destroy_output(&options, output) }
+            var found: [String] = []
+            func visit(_ node: UnsafeMutablePointer<GumboNode>, isRoot: Bool) {
+                guard node.pointee.type == GUMBO_NODE_ELEMENT || node.pointee.type == GUMBO_NODE_TEMPLATE else {
+                    if node.pointee.type == GUMBO_NODE_COMMENT { found.append("a comment") }
+                    return
+                }
+                let element = node.pointee.v.element
+                let name = element.tag == GUMBO_TAG_UNKNOWN ? "unknown element" : String(cString: gumbo_normalized_tagname(element.tag))
+                if !isRoot {
+                    if element.tag_namespace != GUMBO_NAMESPACE_HTML || (elements[name] == nil && name != "iframe") { found.append("<\(name)>") }
+                    let written: Set<String> = ["rel", "loading", "decoding", "sandbox", "referrerpolicy", "allowfullscreen", "title", "disabled"]
+                    for index in 0..<Int(element.attributes.length) {
+                        let attribute = element.attributes.data[index]!.assumingMemoryBound(to: GumboAttribute.self).pointee
+                        let key = String(cString: attribute.name), value = String(cString: attribute.value)
+                        if !globalAttributes.contains(key), !(elements[name]?.contains(key) ?? false), !written.contains(key) { found.append("\(name) \(key)") }
+                        if ["href", "cite"].contains(key), let scheme = URLCheck.scheme(of: value), !URLCheck.linkSchemes.contains(scheme) { found.append("\(key)=\(value)") }
+                        if ["src", "srcset"].contains(key), let scheme = URLCheck.scheme(of: value), !URLCheck.imageSchemes.contains(scheme) { found.append("\(key)=\(value)") }
+                        if key == "id", !value.hasPrefix(idPrefix) { found.append("id=\(value)") }
+                    }
+                }
+                for index in 0..<Int(element.children.length) {
+                    visit(element.children.data[index]!.assumingMemoryBound(to: GumboNode.self), isRoot: false)
+                }
+            }
+            visit(output.pointee.root, isRoot: true)
+            return found
+        }
+    }
+}
+
 /// One pass over the parsed tree, writing what is kept.
 private struct Writer {
     let marker: String?
