@@ -65,8 +65,10 @@ public struct HTMLSanitizer: Sendable {
     public init() {}
 
     /// The safe form of `html`. Elements whose `data-galley-own` attribute is `marker` are the
-    /// renderer's: their ids stay as they are (the attribute itself goes).
-    public func sanitize(_ html: String, ownMarker marker: String? = nil) -> String {
+    /// renderer's: their ids stay as they are (the attribute itself goes), and an empty
+    /// `<galley-own data-galley-own="marker" data-n="i">` stands for `trusted[i]`, written as it
+    /// is: the renderer's highlighted code, most of a technical post's HTML, is not parsed again.
+    public func sanitize(_ html: String, ownMarker marker: String? = nil, trusted: [String] = []) -> String {
         var options = kGumboDefaultOptions
         options.fragment_context = GUMBO_TAG_DIV
         options.fragment_namespace = GUMBO_NAMESPACE_HTML
@@ -74,7 +76,7 @@ public struct HTMLSanitizer: Sendable {
         return source.withUTF8 { bytes -> String in
             guard let output = bytes.withMemoryRebound(to: CChar.self, { gumbo_parse_with_options(&options, $0.baseAddress, $0.count) }) else { return "" }
             defer { gumbo_destroy_output(&options, output) }
-            var writer = Writer(marker: marker)
+            var writer = Writer(marker: marker, trusted: trusted)
             writer.collectIDs(output.pointee.root)
             writer.children(of: output.pointee.root)
             return String(decoding: writer.out, as: UTF8.self)
@@ -127,13 +129,15 @@ extension HTMLSanitizer {
 /// One pass over the parsed tree, writing what is kept.
 private struct Writer {
     let marker: String?
+    let trusted: [String]
     var out: [UInt8] = []
     /// Ids of the renderer's elements, and the author's (which are written prefixed).
     var own: Set<String> = []
     var authors: Set<String> = []
 
-    init(marker: String?) {
+    init(marker: String?, trusted: [String]) {
         self.marker = marker
+        self.trusted = trusted
         out.reserveCapacity(4096)
     }
 
@@ -171,7 +175,13 @@ private struct Writer {
         let element = node.pointee.v.element
         // SVG and MathML are not an author's to write: no way to tell a drawing from a trap.
         guard element.tag_namespace == GUMBO_NAMESPACE_HTML else { return }
-        guard element.tag != GUMBO_TAG_UNKNOWN else { return children(of: node) }
+        guard element.tag != GUMBO_TAG_UNKNOWN else {
+            if let marker, Self.attribute("data-galley-own", of: element) == marker,
+               let index = Self.attribute("data-n", of: element).flatMap(Int.init), trusted.indices.contains(index) {
+                return append(trusted[index])
+            }
+            return children(of: node)
+        }
         let name = String(cString: gumbo_normalized_tagname(element.tag))
         if HTMLSanitizer.droppedWithContent.contains(name) { return }
         if name == "iframe" { return frame(element) }
