@@ -101,8 +101,13 @@ class Writers:
             port = self.ports[count % len(self.ports)]
             source = f"writer {index} save {count} at {time.time():.6f}\n\nWords about load. " * 3
             try:
-                _, _, body, _ = request(port, "/admin/posts/new", headers=self.session, timeout=10)
-                fields = {"_csrf": re.search(r'name="_csrf" value="([^"]*)"', body).group(1), "title": f"w{index} {count}", "slug": "",
+                form_status, _, body, _ = request(port, "/admin/posts/new", headers=self.session, timeout=10)
+                csrf = re.search(r'name="_csrf" value="([^"]*)"', body)
+                if not csrf:  # no editor to save from (503 while the database is down)
+                    with self.lock:
+                        self.outcomes[f"editor {form_status}"] = self.outcomes.get(f"editor {form_status}", 0) + 1
+                    continue
+                fields = {"_csrf": csrf.group(1), "title": f"w{index} {count}", "slug": "",
                           "tags": "load", "summary": "", "status": "published", "publish_at": "", "source": source, "version": "", "action": "save"}
                 status, headers, _, _ = request(port, "/admin/posts", "POST", body=urlencode(fields), headers={**self.session, **FORM}, timeout=10)
             except Exception as error:  # a replica being killed, the database down
