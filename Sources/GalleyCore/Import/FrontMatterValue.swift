@@ -199,6 +199,10 @@ extension FrontMatterValue {
 
     /// Reads a TOML table with TOMLKit (toml++, TOML 1.0).
     static func toml(_ text: String, firstLine: Int) throws(ParseError) -> [FrontMatterEntry] {
+        if let line = firstNonASCIIOutsideStrings(text) {
+            let shown = line + firstLine - 1
+            throw .init(line: shown, message: "TOML front matter: a character other than ASCII outside a string or comment (line \(shown))")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -209,6 +213,54 @@ extension FrontMatterValue {
             throw .init(line: firstLine, message: "TOML front matter: \(error)")
         }
         return entries(of: table)
+    }
+
+    /// The line (1-based) of the first character above ASCII that is neither in a string nor in
+    /// a comment: never valid TOML (keys, numbers, dates and booleans are ASCII), and toml++
+    /// (TOMLKit's parser) stops the whole process with a failed assertion on some of them, such
+    /// as `date = 2024-05-17Té:00:00` (found by the front-matter fuzz target).
+    static func firstNonASCIIOutsideStrings(_ text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        var line = 1
+        var index = 0
+        func at(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
+        func starts(_ quote: UInt8, count: Int) -> Bool { (0..<count).allSatisfy { at($0) == quote } }
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\n"):
+                line += 1
+                index += 1
+            case UInt8(ascii: "#"):
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                let multiline = starts(byte, count: 3)
+                index += multiline ? 3 : 1
+                // To the closing quote (a basic string's backslash escapes the next byte); a
+                // single-line string ends at its line's end at the latest.
+                while index < bytes.count {
+                    if multiline ? starts(byte, count: 3) : bytes[index] == byte {
+                        index += multiline ? 3 : 1
+                        break
+                    }
+                    if bytes[index] == UInt8(ascii: "\n") {
+                        if !multiline { break }
+                        line += 1
+                    }
+                    if byte == UInt8(ascii: "\""), bytes[index] == UInt8(ascii: "\\") {
+                        if at(1) == UInt8(ascii: "\n") { line += 1 }
+                        index += 2
+                    } else {
+                        index += 1
+                    }
+                }
+            case 0x80...:
+                return line
+            default:
+                index += 1
+            }
+        }
+        return nil
     }
 
     private static func entries(of table: TOMLTable) -> [FrontMatterEntry] {
