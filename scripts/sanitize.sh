@@ -20,7 +20,8 @@ for kind in "${kinds[@]}"; do
     # Synchronization's Mutex is invisible to ThreadSanitizer on Linux: proven on a correct
     # counter first, then suppressed where the suite's reports were all of that kind.
     swiftc -sanitize=thread -O scripts/tsan-mutex-check.swift -o "$scratch/tsan-mutex-check"
-    if TSAN_OPTIONS=halt_on_error=0 "$scratch/tsan-mutex-check" 2>&1 | grep -q "WARNING: ThreadSanitizer"; then
+    TSAN_OPTIONS=halt_on_error=0 "$scratch/tsan-mutex-check" >"$scratch/tsan-mutex-check.log" 2>&1 || true
+    if grep -q "WARNING: ThreadSanitizer" "$scratch/tsan-mutex-check.log"; then
       suppressions=":suppressions=$PWD/scripts/tsan-suppressions.txt"
     else
       echo "sanitize thread: this toolchain sees Mutex; scripts/tsan-suppressions.txt can go"
