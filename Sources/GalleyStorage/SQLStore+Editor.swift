@@ -145,13 +145,9 @@ extension SQLStore {
             let newMedia = try await Self.insert(batch.flatMap(\.media), in: db)
             // Every post the batch names, in one read; then each written as a single save would.
             var existing: [Slug: Post] = [:]
-            let slugs = Array(Set(batch.map(\.draft.slug.rawValue)))
-            for start in stride(from: 0, to: slugs.count, by: 500) {
-                let rows = try await db.raw("""
-                    SELECT \(unsafeRaw: PostRows.allColumns) FROM posts WHERE slug IN (\(binds: Array(slugs[start..<min(start + 500, slugs.count)])))
-                    """).all()
-                for post in try await PostRows.posts(rows, in: db) { existing[post.slug] = post }
-            }
+            let slugs: [SQLQueryString] = Set(batch.map(\.draft.slug.rawValue)).map { "\(bind: $0)" }
+            let rows = try await PostRows.inChunks(slugs, parameters: 1, in: db) { "SELECT \(unsafeRaw: PostRows.allColumns) FROM posts WHERE slug IN (\($0))" }
+            for post in try await PostRows.posts(rows, in: db) { existing[post.slug] = post }
             // New posts are written together, a few statements for all; a post of a slug the
             // window already holds, or one stored before, waits for those before it.
             var outcomes: [SaveOutcome] = []
