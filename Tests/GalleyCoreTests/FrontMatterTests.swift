@@ -56,8 +56,9 @@ import Testing
     }
 
     @Test func tomlKeepsTextBeyondASCIIInStringsAndComments() throws {
-        let document = try MarkdownDocument.parse("+++\n# Notizen f\u{FC}r sp\u{E4}ter\ntitle = \"Caf\u{E9} \\\" \u{2014} 'ok'\"\nsummary = 'na\u{EF}ve'\n+++\nBody\n")
-        #expect(document.frontMatter.title == "Caf\u{E9} \" \u{2014} 'ok'")
+        let document = try MarkdownDocument.parse("+++\n# Notizen f\u{FC}r sp\u{E4}ter\ntitle = \"Caf\u{E9} \\\" \u{2014} 'ok' 2024-05-17Tea\"\nsummary = 'na\u{EF}ve'\ndate = 2024-05-17T10:00:00Z\n+++\nBody\n")
+        #expect(document.frontMatter.title == "Caf\u{E9} \" \u{2014} 'ok' 2024-05-17Tea")
+        #expect(document.frontMatter.date != nil)
     }
 
     @Test func aFileWithoutFrontMatterIsAllBody() throws {
@@ -79,8 +80,10 @@ import Testing
         ("---\ntitle:\n  nested: map\n---\n", 2, "'title' must be text"),
         // toml++ stopped the process with a failed assertion on this one (the fuzz target's
         // finding): refused before it gets there.
-        ("+++\ntitle = \"T\"\ndate = 2024-05-17T\u{E9}:00:00+02:00\n+++\n", 3, "a character other than ASCII outside a string"),
+        ("+++\ntitle = \"T\"\ndate = 2024-05-17T\u{E9}:00:00+02:00\n+++\n", 3, "a date's 'T' must be followed by a time"),
+        ("+++\ntitle = \"T\"\ndate = 2024-05-17 \u{E9}\n+++\n", 3, "a character other than ASCII outside a string"),
         ("+++\ntitle = \"\"\"two\nlines\"\"\" # caf\u{E9}\nt\u{E9}gs = []\n+++\n", 4, "a character other than ASCII outside a string"),
+        ("+++\ntitle = \"T\"\ndate = 2024-05-17T:'010:00+02:00\n+++\n", 3, "a date's 'T' must be followed by a time"),
     ] as [(String, Int, String)])
     func brokenFrontMatterSaysWhereAndWhat(text: String, line: Int, message: String) {
         do {

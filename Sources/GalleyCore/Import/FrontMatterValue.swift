@@ -199,9 +199,9 @@ extension FrontMatterValue {
 
     /// Reads a TOML table with TOMLKit (toml++, TOML 1.0).
     static func toml(_ text: String, firstLine: Int) throws(ParseError) -> [FrontMatterEntry] {
-        if let line = firstNonASCIIOutsideStrings(text) {
+        if let (line, reason) = firstAssertionTrap(text) {
             let shown = line + firstLine - 1
-            throw .init(line: shown, message: "TOML front matter: a character other than ASCII outside a string or comment (line \(shown))")
+            throw .init(line: shown, message: "TOML front matter: \(reason) (line \(shown))")
         }
         let table: TOMLTable
         do {
@@ -215,11 +215,12 @@ extension FrontMatterValue {
         return entries(of: table)
     }
 
-    /// The line (1-based) of the first character above ASCII that is neither in a string nor in
-    /// a comment: never valid TOML (keys, numbers, dates and booleans are ASCII), and toml++
-    /// (TOMLKit's parser) stops the whole process with a failed assertion on some of them, such
-    /// as `date = 2024-05-17Té:00:00` (found by the front-matter fuzz target).
-    static func firstNonASCIIOutsideStrings(_ text: String) -> Int? {
+    /// The first place, outside strings and comments, where toml++ (TOMLKit's parser) would stop
+    /// the whole process with a failed assertion instead of reporting an error, and why it is
+    /// not TOML: a character above ASCII (keys, numbers, dates and booleans are ASCII), or a date
+    /// whose `T` is not followed by the time's first digit. Both were found by the front-matter
+    /// fuzz target (`date = 2024-05-17Té:00:00`, `date = 2024-05-17T:'010:00`).
+    static func firstAssertionTrap(_ text: String) -> (line: Int, reason: String)? {
         let bytes = Array(text.utf8)
         var line = 1
         var index = 0
@@ -255,7 +256,16 @@ extension FrontMatterValue {
                     }
                 }
             case 0x80...:
-                return line
+                return (line, "a character other than ASCII outside a string or comment")
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                // YYYY-MM-DD then T or t: the time's first digit must follow.
+                let digit = { (byte: UInt8?) in byte.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false }
+                let isDate = (index == 0 || !digit(bytes[index - 1])) && [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy { digit(at($0)) }
+                    && at(4) == UInt8(ascii: "-") && at(7) == UInt8(ascii: "-")
+                if isDate, at(10) == UInt8(ascii: "T") || at(10) == UInt8(ascii: "t"), !digit(at(11)) {
+                    return (line, "a date's 'T' must be followed by a time")
+                }
+                index += 1
             default:
                 index += 1
             }
