@@ -59,6 +59,9 @@ import Testing
         let document = try MarkdownDocument.parse("+++\n# Notizen f\u{FC}r sp\u{E4}ter\ntitle = \"Caf\u{E9} \\\" \u{2014} 'ok' 2024-05-17Tea\"\nsummary = 'na\u{EF}ve'\ndate = 2024-05-17T10:00:00Z\n+++\nBody\n")
         #expect(document.frontMatter.title == "Caf\u{E9} \" \u{2014} 'ok' 2024-05-17Tea")
         #expect(document.frontMatter.date != nil)
+        // Lines inside a multi-line array hold values, not keys.
+        let array = try MarkdownDocument.parse("+++\ntitle = \"A\"\ntags = [\n  \"a\",\n  'b',\n]\n[params]\n  x = { y = [\n    1,\n  ] }\n+++\n")
+        #expect(array.frontMatter.tags == ["a", "b"])
     }
 
     @Test func aFileWithoutFrontMatterIsAllBody() throws {
@@ -84,6 +87,8 @@ import Testing
         ("+++\ntitle = \"T\"\ndate = 2024-05-17 \u{E9}\n+++\n", 3, "a character other than ASCII outside a string"),
         ("+++\ntitle = \"\"\"two\nlines\"\"\" # caf\u{E9}\nt\u{E9}gs = []\n+++\n", 4, "a character other than ASCII outside a string"),
         ("+++\ntitle = \"T\"\ndate = 2024-05-17T:'010:00+02:00\n+++\n", 3, "a date's 'T' must be followed by a time"),
+        ("+++\ntitle = \"T\"\n\n[(axonomie = \"Z\"\n+++\n", 4, "a table's name must start with"),
+        ("+++\n  =x\n+++\n", 2, "a key must start with"),
     ] as [(String, Int, String)])
     func brokenFrontMatterSaysWhereAndWhat(text: String, line: Int, message: String) {
         do {

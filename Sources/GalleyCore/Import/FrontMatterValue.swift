@@ -217,17 +217,38 @@ extension FrontMatterValue {
 
     /// The first place, outside strings and comments, where toml++ (TOMLKit's parser) would stop
     /// the whole process with a failed assertion instead of reporting an error, and why it is
-    /// not TOML: a character above ASCII (keys, numbers, dates and booleans are ASCII), or a date
-    /// whose `T` is not followed by the time's first digit. Both were found by the front-matter
-    /// fuzz target (`date = 2024-05-17Té:00:00`, `date = 2024-05-17T:'010:00`).
+    /// not TOML: a character above ASCII (keys, numbers, dates and booleans are ASCII), a date
+    /// whose `T` is not followed by the time's first digit, a key or table name that starts with
+    /// anything a key cannot. Each was found by the front-matter fuzz target
+    /// (`date = 2024-05-17Té:00:00`, `date = 2024-05-17T:'010:00`, `[(axonomie = "Z"`).
     static func firstAssertionTrap(_ text: String) -> (line: Int, reason: String)? {
         let bytes = Array(text.utf8)
         var line = 1
         var index = 0
         func at(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
         func starts(_ quote: UInt8, count: Int) -> Bool { (0..<count).allSatisfy { at($0) == quote } }
+        func isKeyStart(_ byte: UInt8?) -> Bool {
+            guard let byte else { return false }
+            return byte.isASCIILetterOrDigit || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+        }
+        var lineStart = true
+        // Brackets and braces open: inside an array or inline table a line holds values.
+        var depth = 0
         while index < bytes.count {
             let byte = bytes[index]
+            // A line's first character opens a key or a table header, whose key must start as a
+            // key does.
+            if lineStart, depth == 0, byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), byte != UInt8(ascii: "\r") {
+                lineStart = false
+                if byte == UInt8(ascii: "[") {
+                    var next = 1
+                    while at(next) == UInt8(ascii: "[") || at(next) == UInt8(ascii: " ") || at(next) == UInt8(ascii: "\t") { next += 1 }
+                    if !isKeyStart(at(next)) { return (line, "a table's name must start with a letter, digit, _, - or a quote") }
+                } else if byte != UInt8(ascii: "#"), byte != UInt8(ascii: "\n"), !isKeyStart(byte) {
+                    return (line, "a key must start with a letter, digit, _, - or a quote")
+                }
+            }
+            if byte == UInt8(ascii: "\n") { lineStart = true }
             switch byte {
             case UInt8(ascii: "\n"):
                 line += 1
@@ -257,6 +278,12 @@ extension FrontMatterValue {
                 }
             case 0x80...:
                 return (line, "a character other than ASCII outside a string or comment")
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                index += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth = max(0, depth - 1)
+                index += 1
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 // YYYY-MM-DD then T or t: the time's first digit must follow.
                 let digit = { (byte: UInt8?) in byte.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false }
@@ -343,5 +370,12 @@ private struct JSONValue: Decodable {
             let dictionary = try container.decode([String: JSONValue].self)
             value = .table(dictionary.keys.sorted().compactMap { key in dictionary[key]?.value.map { FrontMatterEntry(key: key, value: $0) } })
         }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIILetterOrDigit: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
     }
 }
