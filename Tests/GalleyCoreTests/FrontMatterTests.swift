@@ -89,6 +89,8 @@ import Testing
         ("+++\ntitle = \"T\"\ndate = 2024-05-17T:'010:00+02:00\n+++\n", 3, "a date's 'T' must be followed by a time"),
         ("+++\ntitle = \"T\"\n\n[(axonomie = \"Z\"\n+++\n", 4, "a table's name must start with"),
         ("+++\n  =x\n+++\n", 2, "a key must start with"),
+        ("+++\ntitle = \"T\"\ntags = [\"a\", }\"x\"]\n+++\n", 3, "a value is missing after '[' or ','"),
+        ("+++\ntags = [\n  ,\"a\"]\n+++\n", 3, "a value is missing after '[' or ','"),
     ] as [(String, Int, String)])
     func brokenFrontMatterSaysWhereAndWhat(text: String, line: Int, message: String) {
         do {

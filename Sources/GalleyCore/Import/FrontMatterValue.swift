@@ -219,8 +219,9 @@ extension FrontMatterValue {
     /// the whole process with a failed assertion instead of reporting an error, and why it is
     /// not TOML: a character above ASCII (keys, numbers, dates and booleans are ASCII), a date
     /// whose `T` is not followed by the time's first digit, a key or table name that starts with
-    /// anything a key cannot. Each was found by the front-matter fuzz target
-    /// (`date = 2024-05-17Té:00:00`, `date = 2024-05-17T:'010:00`, `[(axonomie = "Z"`).
+    /// anything a key cannot, `}` or `,` where an array's value is due. Each was found by the
+    /// front-matter fuzz target (`date = 2024-05-17Té:00:00`, `date = 2024-05-17T:'010:00`,
+    /// `[(axonomie = "Z"`, `tags = ["a", }`).
     static func firstAssertionTrap(_ text: String) -> (line: Int, reason: String)? {
         let bytes = Array(text.utf8)
         var line = 1
@@ -234,8 +235,15 @@ extension FrontMatterValue {
         var lineStart = true
         // Brackets and braces open: inside an array or inline table a line holds values.
         var depth = 0
+        // Just after `[` or `,`: a value (or the array's end) comes next, not `}` or `,`.
+        var valueDue = false
         while index < bytes.count {
             let byte = bytes[index]
+            if valueDue, byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), byte != UInt8(ascii: "\r"),
+               byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "#") {
+                if byte == UInt8(ascii: "}") || byte == UInt8(ascii: ",") { return (line, "a value is missing after '[' or ','") }
+                valueDue = false
+            }
             // A line's first character opens a key or a table header, whose key must start as a
             // key does.
             if lineStart, depth == 0, byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), byte != UInt8(ascii: "\r") {
@@ -280,6 +288,10 @@ extension FrontMatterValue {
                 return (line, "a character other than ASCII outside a string or comment")
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
+                valueDue = byte == UInt8(ascii: "[")
+                index += 1
+            case UInt8(ascii: ",") where depth > 0:
+                valueDue = true
                 index += 1
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
                 depth = max(0, depth - 1)
