@@ -69,17 +69,24 @@ public struct HTMLSanitizer: Sendable {
     /// `<galley-own data-galley-own="marker" data-n="i">` stands for `trusted[i]`, written as it
     /// is: the renderer's highlighted code, most of a technical post's HTML, is not parsed again.
     public func sanitize(_ html: String, ownMarker marker: String? = nil, trusted: [String] = []) -> String {
+        Self.parsed(html, failing: "") { root in
+            var writer = Writer(marker: marker, trusted: trusted)
+            writer.collectIDs(root)
+            writer.children(of: root)
+            return String(decoding: writer.out, as: UTF8.self)
+        }
+    }
+
+    /// `body` over the root of `html` parsed as a `<div>`'s content, as a browser parses it.
+    static func parsed<T>(_ html: String, failing: T, _ body: (UnsafeMutablePointer<GumboNode>) -> T) -> T {
         var options = kGumboDefaultOptions
         options.fragment_context = GUMBO_TAG_DIV
         options.fragment_namespace = GUMBO_NAMESPACE_HTML
         var source = html
-        return source.withUTF8 { bytes -> String in
-            guard let output = bytes.withMemoryRebound(to: CChar.self, { gumbo_parse_with_options(&options, $0.baseAddress, $0.count) }) else { return "" }
+        return source.withUTF8 { bytes in
+            guard let output = bytes.withMemoryRebound(to: CChar.self, { gumbo_parse_with_options(&options, $0.baseAddress, $0.count) }) else { return failing }
             defer { gumbo_destroy_output(&options, output) }
-            var writer = Writer(marker: marker, trusted: trusted)
-            writer.collectIDs(output.pointee.root)
-            writer.children(of: output.pointee.root)
-            return String(decoding: writer.out, as: UTF8.self)
+            return body(output.pointee.root)
         }
     }
 }
@@ -89,13 +96,7 @@ extension HTMLSanitizer {
     /// element may not have, URLs of other schemes. Empty for everything ``sanitize(_:ownMarker:)``
     /// returns (the fuzz target checks that).
     public static func outsideAllowlist(_ html: String) -> [String] {
-        var options = kGumboDefaultOptions
-        options.fragment_context = GUMBO_TAG_DIV
-        options.fragment_namespace = GUMBO_NAMESPACE_HTML
-        var source = html
-        return source.withUTF8 { bytes -> [String] in
-            guard let output = bytes.withMemoryRebound(to: CChar.self, { gumbo_parse_with_options(&options, $0.baseAddress, $0.count) }) else { return ["no parse"] }
-            defer { gumbo_destroy_output(&options, output) }
+        parsed(html, failing: ["no parse"]) { root in
             var found: [String] = []
             func visit(_ node: UnsafeMutablePointer<GumboNode>, isRoot: Bool) {
                 guard node.pointee.type == GUMBO_NODE_ELEMENT || node.pointee.type == GUMBO_NODE_TEMPLATE else {
@@ -120,7 +121,7 @@ extension HTMLSanitizer {
                     visit(element.children.data[index]!.assumingMemoryBound(to: GumboNode.self), isRoot: false)
                 }
             }
-            visit(output.pointee.root, isRoot: true)
+            visit(root, isRoot: true)
             return found
         }
     }

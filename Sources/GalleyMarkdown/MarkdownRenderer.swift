@@ -38,9 +38,6 @@ public struct MarkdownRenderer: Sendable {
         self.rawHTML = rawHTML
     }
 
-    /// What stored renderings were made by: the pipeline's version and the raw HTML mode.
-    public var renderingKey: String { "\(Self.version)-\(rawHTML.rawValue)" }
-
     public func render(_ markdown: String) -> RenderedMarkdown {
         let document = CmarkDocument(markdown)
         defer { document.free() }
