@@ -67,12 +67,14 @@ public struct MarkdownDocument: Sendable, Equatable {
     /// Splits front matter (`---` YAML, `+++` TOML, or a leading JSON object) from the body and
     /// reads it. Dates without a zone are in `timeZone`.
     public static func parse(_ text: String, timeZone: TimeZone = .gmt) throws(ParseError) -> MarkdownDocument {
-        // Only the front matter is cut into lines; the body is what follows its closing fence.
-        // `\r\n` is one Character in Swift, so lines end at any newline, not at "\n".
+        // Only the fences are found by lines; the front matter between them goes to its parser
+        // as written, and the body is what follows the closing fence. A line ends at LF, CR LF
+        // (one Character in Swift) or CR, what YAML and TOML call line ends; not at a vertical
+        // tab, a form feed or U+2028, which a string may hold.
         var text = Substring(text)
         if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
         func line(from start: Substring.Index) -> (line: Substring, next: Substring.Index) {
-            let end = text[start...].firstIndex(where: \.isNewline) ?? text.endIndex
+            let end = text[start...].firstIndex { $0 == "\n" || $0 == "\r\n" || $0 == "\r" } ?? text.endIndex
             return (text[start..<end], end < text.endIndex ? text.index(after: end) : end)
         }
         let (first, afterFirst) = line(from: text.startIndex)
@@ -86,24 +88,26 @@ public struct MarkdownDocument: Sendable, Equatable {
         default:
             return MarkdownDocument(frontMatter: FrontMatter(), body: String(text), bodyLine: 1, warnings: [])
         }
-        var lines: [Substring] = []
+        var lineCount = 0
         var position = afterFirst
+        var innerEnd = afterFirst
         var closed: Substring.Index?
         while position < text.endIndex {
             let (current, next) = line(from: position)
-            position = next
             if fence.contains(current.trimmingTrailingSpaces()) {
                 closed = next
                 break
             }
-            lines.append(current)
+            lineCount += 1
+            innerEnd = current.endIndex
+            position = next
         }
         guard let bodyStart = closed else {
             throw ParseError(line: 1, message: "front matter opened with '\(opening)' is never closed")
         }
-        let inner = lines.joined(separator: "\n")
+        let inner = String(text[afterFirst..<innerEnd])
         let body = String(text[bodyStart...])
-        let end = lines.count + 1
+        let end = lineCount + 1
         var warnings: [Warning] = []
         let entries: [FrontMatterEntry] = switch format {
         case .yaml: try FrontMatterValue.yaml(inner, firstLine: 2, warnings: &warnings)

@@ -199,9 +199,9 @@ extension FrontMatterValue {
 
     /// Reads a TOML table with TOMLKit (toml++, TOML 1.0).
     static func toml(_ text: String, firstLine: Int) throws(ParseError) -> [FrontMatterEntry] {
-        if let (line, reason) = firstAssertionTrap(text) {
-            let shown = line + firstLine - 1
-            throw .init(line: shown, message: "TOML front matter: \(reason) (line \(shown))")
+        if let failure = TOMLSyntax.firstFailure(in: text) {
+            let shown = failure.line + firstLine - 1
+            throw .init(line: shown, message: "TOML front matter: \(failure.reason) (line \(shown))")
         }
         let table: TOMLTable
         do {
@@ -213,103 +213,6 @@ extension FrontMatterValue {
             throw .init(line: firstLine, message: "TOML front matter: \(error)")
         }
         return entries(of: table)
-    }
-
-    /// The first place, outside strings and comments, where toml++ (TOMLKit's parser) would stop
-    /// the whole process with a failed assertion instead of reporting an error, and why it is
-    /// not TOML: a character above ASCII (keys, numbers, dates and booleans are ASCII), a date
-    /// whose `T` is not followed by the time's first digit, a key or table name that starts with
-    /// anything a key cannot, `}` or `,` where an array's value is due. Each was found by the
-    /// front-matter fuzz target (`date = 2024-05-17Té:00:00`, `date = 2024-05-17T:'010:00`,
-    /// `[(axonomie = "Z"`, `tags = ["a", }`).
-    static func firstAssertionTrap(_ text: String) -> (line: Int, reason: String)? {
-        let bytes = Array(text.utf8)
-        var line = 1
-        var index = 0
-        func at(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
-        func starts(_ quote: UInt8, count: Int) -> Bool { (0..<count).allSatisfy { at($0) == quote } }
-        func isKeyStart(_ byte: UInt8?) -> Bool {
-            guard let byte else { return false }
-            return byte.isASCIILetterOrDigit || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-        }
-        var lineStart = true
-        // Brackets and braces open: inside an array or inline table a line holds values.
-        var depth = 0
-        // Just after `[` or `,`: a value (or the array's end) comes next, not `}` or `,`.
-        var valueDue = false
-        while index < bytes.count {
-            let byte = bytes[index]
-            if valueDue, byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), byte != UInt8(ascii: "\r"),
-               byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "#") {
-                if byte == UInt8(ascii: "}") || byte == UInt8(ascii: ",") { return (line, "a value is missing after '[' or ','") }
-                valueDue = false
-            }
-            // A line's first character opens a key or a table header, whose key must start as a
-            // key does.
-            if lineStart, depth == 0, byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), byte != UInt8(ascii: "\r") {
-                lineStart = false
-                if byte == UInt8(ascii: "[") {
-                    var next = 1
-                    while at(next) == UInt8(ascii: "[") || at(next) == UInt8(ascii: " ") || at(next) == UInt8(ascii: "\t") { next += 1 }
-                    if !isKeyStart(at(next)) { return (line, "a table's name must start with a letter, digit, _, - or a quote") }
-                } else if byte != UInt8(ascii: "#"), byte != UInt8(ascii: "\n"), !isKeyStart(byte) {
-                    return (line, "a key must start with a letter, digit, _, - or a quote")
-                }
-            }
-            if byte == UInt8(ascii: "\n") { lineStart = true }
-            switch byte {
-            case UInt8(ascii: "\n"):
-                line += 1
-                index += 1
-            case UInt8(ascii: "#"):
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
-            case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                let multiline = starts(byte, count: 3)
-                index += multiline ? 3 : 1
-                // To the closing quote (a basic string's backslash escapes the next byte); a
-                // single-line string ends at its line's end at the latest.
-                while index < bytes.count {
-                    if multiline ? starts(byte, count: 3) : bytes[index] == byte {
-                        index += multiline ? 3 : 1
-                        break
-                    }
-                    if bytes[index] == UInt8(ascii: "\n") {
-                        if !multiline { break }
-                        line += 1
-                    }
-                    if byte == UInt8(ascii: "\""), bytes[index] == UInt8(ascii: "\\") {
-                        if at(1) == UInt8(ascii: "\n") { line += 1 }
-                        index += 2
-                    } else {
-                        index += 1
-                    }
-                }
-            case 0x80...:
-                return (line, "a character other than ASCII outside a string or comment")
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                valueDue = byte == UInt8(ascii: "[")
-                index += 1
-            case UInt8(ascii: ",") where depth > 0:
-                valueDue = true
-                index += 1
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                depth = max(0, depth - 1)
-                index += 1
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                // YYYY-MM-DD then T or t: the time's first digit must follow.
-                let digit = { (byte: UInt8?) in byte.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } ?? false }
-                let isDate = (index == 0 || !digit(bytes[index - 1])) && [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy { digit(at($0)) }
-                    && at(4) == UInt8(ascii: "-") && at(7) == UInt8(ascii: "-")
-                if isDate, at(10) == UInt8(ascii: "T") || at(10) == UInt8(ascii: "t"), !digit(at(11)) {
-                    return (line, "a date's 'T' must be followed by a time")
-                }
-                index += 1
-            default:
-                index += 1
-            }
-        }
-        return nil
     }
 
     private static func entries(of table: TOMLTable) -> [FrontMatterEntry] {
@@ -382,12 +285,5 @@ private struct JSONValue: Decodable {
             let dictionary = try container.decode([String: JSONValue].self)
             value = .table(dictionary.keys.sorted().compactMap { key in dictionary[key]?.value.map { FrontMatterEntry(key: key, value: $0) } })
         }
-    }
-}
-
-extension UInt8 {
-    fileprivate var isASCIILetterOrDigit: Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
     }
 }

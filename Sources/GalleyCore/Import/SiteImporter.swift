@@ -294,7 +294,7 @@ public struct SiteImporter: Sendable {
         let pathInFolder = folder.path.isEmpty ? source : String(source.dropFirst(folder.path.count + 1))
         let file = layout.root.appendingPathComponent(source)
         let shown = file.relativePath
-        guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: file.path), let text = String(validating: data, as: UTF8.self) else {
             return .failed(.init(path: shown, line: nil, message: "cannot read the file as UTF-8 text"), [])
         }
         var warnings: [ImportReport.Warning] = []
