@@ -97,6 +97,7 @@ let package = Package(
             name: "GalleyCLI",
             dependencies: [
                 "GalleyCore",
+                "GalleyMarkdown",
                 "GalleyStorage",
                 "GalleyWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GalleyCore
+import GalleyMarkdown
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,7 +59,9 @@ struct ImportCommand: AsyncParsableCommand {
         options.mediaLimit = uploadLimit << 20
         let progress = ProgressBar()
         options.progress = { done, total in progress.show(done, of: total) }
-        let report = await SiteImporter(store: store, options: options).importPaths(paths)
+        // Raw HTML is rendered as the site renders it (its settings, or what `serve` last used).
+        let renderer = MarkdownRenderer(rawHTML: try await SiteSettings.rawHTML(of: store))
+        let report = await SiteImporter(store: store, renderer: renderer, options: options).importPaths(paths)
         progress.finish()
         try await store.close()
 

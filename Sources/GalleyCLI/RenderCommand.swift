@@ -8,8 +8,8 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Print a Markdown file as the HTML Galley would publish.",
         discussion: """
-            The same pipeline as a saved post: GitHub-flavoured Markdown in safe mode, highlighted \
-            code, heading anchors. Front matter is left out. With --repeat, renders that many times \
+            The same pipeline as a saved post: GitHub-flavoured Markdown, raw HTML sanitized (or as \
+            --raw-html says), highlighted code, heading anchors. Front matter is left out. With --repeat, renders that many times \
             and reports the time per render on standard error instead.
             """
     )
@@ -19,6 +19,9 @@ struct RenderCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Render this many times and report the time per render.", valueName: "count"))
     var `repeat`: Int?
+
+    @Option(help: ArgumentHelp("sanitized (default), escaped or omitted, as the site setting.", valueName: "mode"))
+    var rawHTML: MarkdownRenderer.RawHTML = .sanitized
 
     func validate() throws {
         if let count = `repeat`, count < 1 { throw ValidationError("--repeat needs a count of at least 1") }
@@ -32,7 +35,7 @@ struct RenderCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(file):\(error.line): \(error.message)")
         }
-        let renderer = MarkdownRenderer()
+        let renderer = MarkdownRenderer(rawHTML: rawHTML)
         guard let count = `repeat` else {
             print(renderer.render(markdown).html, terminator: "")
             return
@@ -52,3 +55,5 @@ struct RenderCommand: ParsableCommand {
         ).utf8))
     }
 }
+
+extension MarkdownRenderer.RawHTML: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GalleyCore
+import GalleyMarkdown
 import GalleyStorage
 import GalleyWeb
 import Hummingbird
@@ -54,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Bearer token that reads /metrics from anywhere, instead of the address list (env: GALLEY_METRICS_TOKEN).", valueName: "token"))
     var metricsToken: String?
 
+    @Option(help: ArgumentHelp("What becomes of HTML written in posts until an admin chooses on the settings page: sanitized (kept and made safe), escaped (shown as text) or omitted (env: GALLEY_RAW_HTML; default: sanitized).", valueName: "mode"))
+    var rawHTML: String?
+
     @Option(help: ArgumentHelp("Largest image an author may upload, in MiB (env: GALLEY_UPLOAD_LIMIT; default: 10).", valueName: "MiB"))
     var uploadLimit: String?
 
@@ -104,6 +108,9 @@ struct ServeCommand: AsyncParsableCommand {
         let proxies = settings.value(trustedProxy, flag: "--trusted-proxy", env: "GALLEY_TRUSTED_PROXY", default: .none, expectation: "a comma-separated list of IP addresses or CIDR ranges") { TrustedProxies(parsing: $0) }
         let metricsAllowed = settings.value(metricsAllow, flag: "--metrics-allow", env: "GALLEY_METRICS_ALLOW", default: MetricsAccess.loopback.allowed, expectation: "a comma-separated list of IP addresses or CIDR ranges") { AddressRanges(parsing: $0) }
         let token = settings.value(metricsToken, flag: "--metrics-token", env: "GALLEY_METRICS_TOKEN", default: nil, expectation: "a token of at least 16 characters") { $0.count >= 16 ? $0 : nil }
+        let rawHTMLMode = settings.value(rawHTML, flag: "--raw-html", env: "GALLEY_RAW_HTML", default: .sanitized, expectation: "sanitized, escaped or omitted") {
+            MarkdownRenderer.RawHTML(rawValue: $0.lowercased())
+        }
         let uploadMiB = settings.value(uploadLimit, flag: "--upload-limit", env: "GALLEY_UPLOAD_LIMIT", default: WebConfiguration.defaultUploadLimit >> 20, expectation: "a whole number of MiB from 1 to 1024", Parse.whole(1...1024))
         let defaultLimits = ConnectionLimits.defaults
         let limits = ConnectionLimits(
@@ -120,7 +127,7 @@ struct ServeCommand: AsyncParsableCommand {
         return Resolved(
             web: WebConfiguration(
                 host: host, port: port,
-                site: SiteConfiguration(baseURL: baseURL, title: title, description: description, author: author),
+                site: SiteConfiguration(baseURL: baseURL, title: title, description: description, author: author, rawHTML: rawHTMLMode),
                 cacheBudget: cacheMiB << 20, trustedProxies: proxies,
                 metricsAccess: MetricsAccess(allowed: metricsAllowed, token: token), uploadLimit: uploadMiB << 20, limits: limits
             ),
@@ -142,11 +149,14 @@ struct ServeCommand: AsyncParsableCommand {
             if !applied.isEmpty {
                 logger.notice("applied migrations", metadata: ["versions": "\(applied)", "database": "\(store.location)"])
             }
+            // Posts are rendered as the settings page chose, else as --raw-html says.
+            try await web.site.reload(from: store)
+            let renderer = web.site.renderer
             if applied.contains(1) {
-                let welcome = try await PostWriter(store: store).save(WelcomePost.draft(at: Date()))
+                let welcome = try await PostWriter(store: store, renderer: renderer).save(WelcomePost.draft(at: Date()))
                 logger.notice("new blog: published the welcome post", metadata: ["slug": "\(welcome.post.slug)"])
             }
-            let rerendered = try await RenderingUpgrade(store: store).run()
+            let rerendered = try await RenderingUpgrade(store: store, renderer: renderer).run()
             if rerendered > 0 {
                 logger.notice("rendered posts again with this version's Markdown pipeline", metadata: ["posts": "\(rerendered)"])
             }

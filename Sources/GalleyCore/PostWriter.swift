@@ -49,8 +49,9 @@ public struct PostWriter: Sendable {
 }
 
 /// Keeps stored renderings in step with the renderer: when the pipeline's output changes (a new
-/// version of Galley highlights code, say), every post is rendered again once, at startup. Only
-/// the rendering changes: no revision, no new `updatedAt`, no new version.
+/// version of Galley highlights code, say, or the site's raw-HTML setting changed), every post
+/// is rendered again once, at startup or when the setting is saved. Only the rendering changes:
+/// no revision, no new `updatedAt`, no new version.
 public struct RenderingUpgrade: Sendable {
     public static let settingKey = "renderer_version"
 
@@ -64,17 +65,42 @@ public struct RenderingUpgrade: Sendable {
         self.version = version
     }
 
-    /// Renders every post again if they were rendered by another version; returns how many changed.
+    /// What the setting records: the pipeline's version, then the raw-HTML mode unless it is
+    /// the default (`4`, `4 escaped`).
+    static func key(version: Int, rawHTML: MarkdownRenderer.RawHTML) -> String {
+        rawHTML == .sanitized ? String(version) : "\(version) \(rawHTML.rawValue)"
+    }
+
+    /// The raw-HTML mode the stored posts were last rendered with, nil before the first run.
+    public static func recordedRawHTML(in store: any SettingsStore) async throws -> MarkdownRenderer.RawHTML? {
+        guard let key = try await store.setting(settingKey) else { return nil }
+        let mode = key.split(separator: " ").dropFirst().first
+        return mode.map { MarkdownRenderer.RawHTML(rawValue: String($0)) ?? .sanitized } ?? .sanitized
+    }
+
+    /// Renders every post again if they were rendered by another version or raw-HTML mode;
+    /// returns how many changed. Each post is saved as an edit of the version it read, so that
+    /// an author's save in between (the server keeps serving while the setting's change
+    /// renders) is never overwritten: the post is read again and rendered from what they saved.
     @discardableResult
     public func run() async throws -> Int {
-        guard try await store.setting(Self.settingKey) != String(version) else { return 0 }
+        let key = Self.key(version: version, rawHTML: renderer.rawHTML)
+        guard try await store.setting(Self.settingKey) != key else { return 0 }
         let writer = PostWriter(store: store, renderer: renderer)
         var changed = 0
         for slug in try await store.allSlugs() {
-            guard let post = try await store.post(slug: slug) else { continue }
-            if try await writer.save(post.draft).outcome == .updated { changed += 1 }
+            guard var post = try await store.post(slug: slug) else { continue }
+            for _ in 0..<5 {
+                do {
+                    let edit = PostEdit(id: post.id, draft: post.draft, baseVersion: post.version, userID: nil)
+                    if try await writer.save(edit).outcome == .updated { changed += 1 }
+                    break
+                } catch let conflict as EditConflict {
+                    post = conflict.current
+                }
+            }
         }
-        try await store.setSetting(Self.settingKey, to: String(version))
+        try await store.setSetting(Self.settingKey, to: key)
         return changed
     }
 }

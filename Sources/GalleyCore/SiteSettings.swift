@@ -1,6 +1,8 @@
 import Foundation
+import GalleyMarkdown
 
-/// What the settings page changes: the site's name and address and how lists page. Stored in
+/// What the settings page changes: the site's name and address, how lists page and what becomes
+/// of raw HTML in posts. Stored in
 /// the database, so that every replica serves the same; `galley serve`'s options give the values
 /// of a site whose admin never saved this page.
 public struct SiteSettings: Sendable, Equatable, Codable {
@@ -12,17 +14,23 @@ public struct SiteSettings: Sendable, Equatable, Codable {
     /// Without a trailing slash: `https://blog.example.com`.
     public var baseURL: String
     public var postsPerPage: Int
+    /// Nil until an admin chooses on the settings page (settings saved by an earlier version
+    /// have none): `galley serve --raw-html` decides meanwhile.
+    public var rawHTML: MarkdownRenderer.RawHTML?
 
-    public init(title: String, description: String, author: String?, baseURL: String, postsPerPage: Int) {
+    public init(title: String, description: String, author: String?, baseURL: String, postsPerPage: Int, rawHTML: MarkdownRenderer.RawHTML? = nil) {
         self.title = title
         self.description = description
         self.author = author
         self.baseURL = baseURL
         self.postsPerPage = postsPerPage
+        self.rawHTML = rawHTML
     }
 
     /// Settings as a person typed them, checked and tidied; throws what is wrong.
-    public static func validated(title: String, description: String, author: String, baseURL: String, postsPerPage: String) throws(GalleyError) -> SiteSettings {
+    public static func validated(
+        title: String, description: String, author: String, baseURL: String, postsPerPage: String, rawHTML: String
+    ) throws(GalleyError) -> SiteSettings {
         let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty, title.count <= 200 else { throw GalleyError(.invalidInput, "the title needs 1 to 200 characters") }
         let description = description.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -35,7 +43,12 @@ public struct SiteSettings: Sendable, Equatable, Codable {
         guard let perPage = Int(postsPerPage.trimmingCharacters(in: .whitespaces)), (1...100).contains(perPage) else {
             throw GalleyError(.invalidInput, "posts per page must be a whole number from 1 to 100")
         }
-        return SiteSettings(title: title, description: description, author: author.isEmpty ? nil : author, baseURL: url, postsPerPage: perPage)
+        guard let rawHTML = MarkdownRenderer.RawHTML(rawValue: rawHTML) else {
+            throw GalleyError(.invalidInput, "raw HTML must be sanitized, escaped or omitted")
+        }
+        return SiteSettings(
+            title: title, description: description, author: author.isEmpty ? nil : author, baseURL: url, postsPerPage: perPage, rawHTML: rawHTML
+        )
     }
 
     /// An http(s) URL with a host and no query or fragment, without its trailing slash.
@@ -52,6 +65,13 @@ public struct SiteSettings: Sendable, Equatable, Codable {
     public static func load(from store: any SettingsStore) async throws -> SiteSettings? {
         guard let text = try await store.setting(settingKey), !text.isEmpty else { return nil }
         return try JSONDecoder().decode(SiteSettings.self, from: Data(text.utf8))
+    }
+
+    /// How `galley import` renders raw HTML: as the admin chose, else as the stored posts were
+    /// last rendered (by `galley serve`, whose `--raw-html` it cannot know), else sanitized.
+    public static func rawHTML(of store: any SettingsStore) async throws -> MarkdownRenderer.RawHTML {
+        if let chosen = try await load(from: store)?.rawHTML { return chosen }
+        return try await RenderingUpgrade.recordedRawHTML(in: store) ?? .sanitized
     }
 
     public func save(to store: any SettingsStore) async throws {

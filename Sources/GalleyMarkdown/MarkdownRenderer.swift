@@ -21,7 +21,7 @@ public struct MarkdownRenderer: Sendable {
     public static let version = 4
 
     /// What becomes of HTML written in a post's Markdown.
-    public enum RawHTML: String, Sendable, CaseIterable {
+    public enum RawHTML: String, Sendable, CaseIterable, Codable {
         /// Kept, then made safe by ``HTMLSanitizer`` (the default, as GitHub does).
         case sanitized
         /// Shown as the text it is.

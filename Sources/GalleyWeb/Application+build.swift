@@ -142,7 +142,7 @@ func buildRouter(
         .add(middleware: SessionMiddleware(sessions: sessions, openPaths: AuthController.openPaths))
     AuthController(store: store, pages: pages, sessions: sessions, throttle: LoginThrottle(), clock: site.clock).addRoutes(to: admin)
     EditorController(
-        store: store, pages: pages, writer: PostWriter(store: store, clock: site.clock), clock: site.clock, previewLimit: RateLimit(limits: limits.preview)
+        store: store, pages: pages, clock: site.clock, previewLimit: RateLimit(limits: limits.preview)
     ).addRoutes(to: admin)
     SettingsController(store: store, pages: pages).addRoutes(to: admin)
     UsersController(store: store, pages: pages, clock: site.clock).addRoutes(to: admin)

@@ -1,5 +1,6 @@
 import Foundation
 import GalleyCore
+import GalleyMarkdown
 import Synchronization
 
 /// Everything the web application is told at startup, validated once by whoever builds it
@@ -20,6 +21,8 @@ public struct SiteConfiguration: Sendable {
     public var postsPerPage: Int { settings.postsPerPage }
     /// The clock public pages judge scheduling by; tests move it.
     public let clock: @Sendable () -> Date
+    /// `galley serve --raw-html`: what becomes of raw HTML until an admin chooses.
+    public let defaultRawHTML: MarkdownRenderer.RawHTML
 
     public init(
         baseURL: String = "http://127.0.0.1:8080",
@@ -27,6 +30,7 @@ public struct SiteConfiguration: Sendable {
         description: String = "A blog about code, published with Galley.",
         author: String? = nil,
         postsPerPage: Int = 10,
+        rawHTML: MarkdownRenderer.RawHTML = .sanitized,
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         live = LiveSettings(SiteSettings(
@@ -34,9 +38,16 @@ public struct SiteConfiguration: Sendable {
             baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL, postsPerPage: postsPerPage
         ))
         self.clock = clock
+        defaultRawHTML = rawHTML
     }
 
     public var settings: SiteSettings { live.value.withLock { $0 } }
+
+    /// What becomes of raw HTML in posts: as the admin chose, else as `serve` was told.
+    public var rawHTML: MarkdownRenderer.RawHTML { settings.rawHTML ?? defaultRawHTML }
+
+    /// Renders posts as the site's settings say now.
+    public var renderer: MarkdownRenderer { MarkdownRenderer(rawHTML: rawHTML) }
 
     /// Serves `settings` from now on, in every copy of this configuration.
     public func apply(_ settings: SiteSettings) {

@@ -33,6 +33,13 @@ import Testing
         #expect(throws: ConfigurationError.self) { try ServeCommand.parse(["--cache-size", "lots"]).resolve(environment: [:]) }
     }
 
+    @Test func rawHTMLIsSanitizedUnlessToldOtherwise() throws {
+        #expect(try ServeCommand.parse([]).resolve(environment: [:]).web.site.rawHTML == .sanitized)
+        #expect(try ServeCommand.parse(["--raw-html", "escaped"]).resolve(environment: [:]).web.site.rawHTML == .escaped)
+        #expect(try ServeCommand.parse([]).resolve(environment: ["GALLEY_RAW_HTML": "omitted"]).web.site.rawHTML == .omitted)
+        #expect(throws: ConfigurationError.self) { try ServeCommand.parse(["--raw-html", "unsafe"]).resolve(environment: [:]) }
+    }
+
     @Test func connectionLimitsHaveSafeDefaultsAndCanBeSet() throws {
         #expect(try ServeCommand.parse([]).resolve(environment: [:]).web.limits == .defaults)
         let limits = try ServeCommand.parse([

@@ -248,6 +248,15 @@ import Testing
             #expect(upgraded.version == saved.version)
             #expect(try await store.revisions(ofPost: saved.id).count == 1)
             #expect(try await RenderingUpgrade(store: store, version: 2).run() == 0, "done once")
+
+            // The site's raw-HTML setting is part of what was rendered.
+            let html = try await old.save(.fixture(slug: "html", source: "<kbd>K</kbd>")).post
+            #expect(try await RenderingUpgrade.recordedRawHTML(in: store) == .sanitized)
+            let escaped = MarkdownRenderer(rawHTML: .escaped)
+            #expect(try await RenderingUpgrade(store: store, renderer: escaped, version: 2).run() == 1, "the code post has no HTML")
+            #expect(try await store.post(id: html.id)?.rendered.html == "<p>&lt;kbd&gt;K&lt;/kbd&gt;</p>\n")
+            #expect(try await RenderingUpgrade.recordedRawHTML(in: store) == .escaped)
+            #expect(try await RenderingUpgrade(store: store, renderer: escaped, version: 2).run() == 0)
         }
     }
 

@@ -423,7 +423,7 @@ extension DateFormatter {
             func save(_ url: String, perPage: String = "5") async throws -> Browser.Page {
                 try await browser.post("/admin/settings", [
                     ("_csrf", form.csrf), ("title", "Renamed"), ("description", "New words."), ("author", "Ada"),
-                    ("base_url", url), ("posts_per_page", perPage),
+                    ("base_url", url), ("posts_per_page", perPage), ("raw_html", "sanitized"),
                 ])
             }
             let bad = try await save("ftp://example.com")
@@ -435,6 +435,45 @@ extension DateFormatter {
             #expect(home.body.contains("<title>Renamed</title>"))
             #expect(home.body.contains(#"<link rel="canonical" href="https://example.org/">"#))
             #expect(try await SiteSettings.load(from: blog.store)?.postsPerPage == 5)
+        }
+    }
+
+    @Test func theRawHTMLSettingRendersEveryPostAgainAndTheEditorFollowsIt() async throws {
+        let blog = AdminBlog()
+        try await blog.user("ada@example.com")
+        let source = "Press <kbd>Ctrl</kbd> <script>alert(1)</script>\n"
+        let post = try await PostWriter(store: blog.store, clock: { AdminBlog.now }).save(PostDraft(
+            slug: Slug("keys"), title: "Keys", source: source, publishedAt: AdminBlog.now
+        )).post
+        try await RenderingUpgrade(store: blog.store).run()
+        try await blog.test { browser in
+            #expect(
+                try await browser.get("/posts/keys").body.contains("Press <kbd>Ctrl</kbd> &lt;script&gt;alert(1)&lt;/script&gt;"),
+                "sanitized: kept, and the script shown as text by GFM's tag filter"
+            )
+            try await browser.signIn("ada@example.com")
+            let form = try await browser.get("/admin/settings")
+            #expect(form.body.contains(#"<option value="sanitized" selected>"#), "serve's default until an admin chooses")
+            func choose(_ mode: String) async throws -> Browser.Page {
+                try await browser.post("/admin/settings", [
+                    ("_csrf", form.csrf), ("title", "Admin Blog"), ("description", "Words."), ("author", ""),
+                    ("base_url", "https://blog.example.com"), ("posts_per_page", "10"), ("raw_html", mode),
+                ])
+            }
+            #expect(try await choose("everything").status == .badRequest)
+            let escaped = try await choose("escaped")
+            #expect(escaped.location == "/admin/settings?notice=saved&rendered=1")
+            #expect(try await browser.get(escaped.location!).body.contains("1 post was rendered again with raw HTML escaped."))
+            #expect(try await browser.get("/posts/keys").body.contains("Press &lt;kbd&gt;Ctrl&lt;/kbd&gt; &lt;script&gt;alert(1)&lt;/script&gt;"))
+            let preview = try await browser.post(AdminPath.preview, [("_csrf", form.csrf), ("source", "<sup>2</sup>")])
+            #expect(preview.body.contains("&lt;sup&gt;2&lt;/sup&gt;"), "the preview renders as the site does")
+            let stored = try #require(await blog.store.post(id: post.id))
+            #expect(stored.version == post.version && stored.updatedAt == post.updatedAt, "only the rendering changed")
+            #expect(try await RenderingUpgrade.recordedRawHTML(in: blog.store) == .escaped)
+
+            #expect(try await choose("omitted").location == "/admin/settings?notice=saved&rendered=1")
+            #expect(try await browser.get("/posts/keys").body.contains("Press <!-- raw HTML omitted -->Ctrl"), "omitted: the tags go, their text stays")
+            #expect(try await choose("omitted").location == "/admin/settings?notice=saved", "no change, nothing rendered")
         }
     }
 }

@@ -7,12 +7,14 @@ import Hummingbird
 struct EditorController: Sendable {
     let store: any Store
     let pages: PageRenderer
-    let writer: PostWriter
     let clock: @Sendable () -> Date
     /// Each preview renders the whole post again; the editor asks for one as the author types.
     let previewLimit: RateLimit
 
     static let listLimit = 200
+
+    /// Renders with the site's raw-HTML setting of the moment (the settings page changes it).
+    var writer: PostWriter { PostWriter(store: store, renderer: pages.site.renderer, clock: clock) }
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get(RouterPath(AdminPath.root), use: list)
