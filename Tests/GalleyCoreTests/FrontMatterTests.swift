@@ -92,6 +92,9 @@ import Testing
         ("+++\ntitle = \"T\"\ntags = [\"a\", }\"x\"]\n+++\n", 3, "'}' cannot start a value"),
         ("+++\ntags = [\n  ,\"a\"]\n+++\n", 3, "',' cannot start a value"),
         ("+++\n[[[[[[[[[[[[[[[[[W\na-\u{0}\n+++\n", 2, "a key must be letters"),
+        // A duplicate key that no line starts (an anchor before it) once made the reader drop
+        // nothing and try again forever.
+        ("---\ntitle: A\n&a title: B\n---\n", 2, "duplicate keys: title"),
     ] as [(String, Int, String)])
     func brokenFrontMatterSaysWhereAndWhat(text: String, line: Int, message: String) {
         do {

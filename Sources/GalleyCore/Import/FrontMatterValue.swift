@@ -97,15 +97,16 @@ extension FrontMatterValue {
     static func yaml(_ text: String, firstLine: Int, warnings: inout [MarkdownDocument.Warning]) throws(ParseError) -> [FrontMatterEntry] {
         var text = text
         var root: Node?
-        var removed = Set<Int>()
         while true {
             do {
                 // The encoding given: Yams' default reads the process's environment every time.
                 root = try Yams.compose(yaml: text, .default, .default, .utf8)
                 break
             } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
-                // Keep the last block of each key given twice; nested duplicates stay errors.
-                guard let dropped = Self.droppingEarlierTopLevelKeys(duplicates, in: text, removed: &removed) else {
+                // Keep the last block of each key given twice; nested duplicates stay errors, and
+                // so do keys that no line starts (an anchor, a flow mapping): each round must drop
+                // something, or it would never end (the front-matter fuzz target's finding).
+                guard let dropped = Self.droppingEarlierTopLevelKeys(duplicates, in: text), dropped != text else {
                     throw .init(line: context.mark.line + firstLine - 1, message: "duplicate keys: \(duplicates.joined(separator: ", "))")
                 }
                 for key in duplicates {
@@ -163,7 +164,7 @@ extension FrontMatterValue {
 
     /// The YAML without the earlier top-level blocks of `keys` (a block is a line `key:` at
     /// column 0 and the indented lines under it), or nil when none of them is top-level.
-    private static func droppingEarlierTopLevelKeys(_ keys: [String], in text: String, removed: inout Set<Int>) -> String? {
+    private static func droppingEarlierTopLevelKeys(_ keys: [String], in text: String) -> String? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         func topKey(_ line: Substring) -> String? {
             guard let first = line.first, first != " ", first != "\t", first != "#", first != "-" else { return nil }
