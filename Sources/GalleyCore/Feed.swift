@@ -124,6 +124,9 @@ enum FeedWriters {
         return xml + "</feed>\n"
     }
 
+    /// RSS readers take a `<description>` as HTML, so a summary, which is text, is escaped as
+    /// HTML before it is escaped as XML: `<img onerror=…>` in a summary is shown as written, not
+    /// run by the reader (found by the XSS corpus).
     static func rss(_ feed: FeedDocument) -> String {
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>
@@ -131,7 +134,7 @@ enum FeedWriters {
             <channel>
             <title>\(XML.escape(feed.title))</title>
             <link>\(XML.escape(feed.homeURL))</link>
-            <description>\(XML.escape(feed.subtitle))</description>
+            <description>\(XML.escape(XML.escape(feed.subtitle)))</description>
             <atom:link href="\(XML.escape(feed.selfURL))" rel="self" type="application/rss+xml"/>
             <lastBuildDate>\(rfc822(feed.updated))</lastBuildDate>
             <generator>Galley</generator>
@@ -144,7 +147,7 @@ enum FeedWriters {
                 <link>\(XML.escape(entry.url))</link>
                 <guid isPermaLink="true">\(XML.escape(entry.id))</guid>
                 <pubDate>\(rfc822(entry.published))</pubDate>
-                <description>\(XML.escape(entry.summary))</description>
+                <description>\(XML.escape(XML.escape(entry.summary)))</description>
                 <content:encoded>\(XML.escape(entry.contentHTML))</content:encoded>
 
                 """
