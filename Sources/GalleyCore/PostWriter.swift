@@ -27,12 +27,17 @@ public struct PostWriter: Sendable {
         try await store.savePost(Self.checked(draft), rendered: rendered, at: clock().truncatedToMilliseconds)
     }
 
-    /// The draft as a store takes it: with a title, its times to the millisecond.
+    /// The draft as a store takes it: with a title, no NUL in its text, its times to the
+    /// millisecond.
     public static func checked(_ draft: PostDraft) throws -> PostDraft {
+        var draft = draft
+        draft.title = draft.title.replacingNUL
+        draft.summary = draft.summary.replacingNUL
+        draft.source = draft.source.replacingNUL
+        draft.tags = draft.tags.map { Tag(name: $0.name.replacingNUL, slug: $0.slug) }
         guard !draft.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw GalleyError(.invalidInput, "a post needs a title")
         }
-        var draft = draft
         draft.publishedAt = draft.publishedAt.truncatedToMilliseconds
         draft.updatedAt = draft.updatedAt?.truncatedToMilliseconds
         return draft
@@ -42,8 +47,7 @@ public struct PostWriter: Sendable {
     @discardableResult
     public func save(_ edit: PostEdit) async throws -> SaveResult {
         var edit = edit
-        edit.draft.publishedAt = edit.draft.publishedAt.truncatedToMilliseconds
-        edit.draft.updatedAt = edit.draft.updatedAt?.truncatedToMilliseconds
+        edit.draft = try Self.checked(edit.draft)
         return try await store.savePost(edit, rendered: renderer.render(edit.draft.source), at: clock().truncatedToMilliseconds)
     }
 }
@@ -102,5 +106,13 @@ public struct RenderingUpgrade: Sendable {
         }
         try await store.setSetting(Self.settingKey, to: key)
         return changed
+    }
+}
+
+extension String {
+    /// This text with U+FFFD for each NUL, as CommonMark reads one: SQLite's text ends at a NUL
+    /// and PostgreSQL refuses one, so no stored text holds it.
+    public var replacingNUL: String {
+        utf8.contains(0) ? replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : self
     }
 }

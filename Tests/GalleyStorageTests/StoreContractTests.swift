@@ -260,6 +260,25 @@ import Testing
         }
     }
 
+    /// SQLite's text ends at a NUL and PostgreSQL refuses one: the writer stores U+FFFD instead,
+    /// as CommonMark reads a NUL (found by the XSS corpus: a title `<\0img …>` came back as `<`).
+    @Test(arguments: StoreKind.allCases)
+    func aNULInWhatAnAuthorWroteIsStoredAsAReplacementCharacter(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let writer = PostWriter(store: store, clock: { Self.t0 })
+            let draft = try PostDraft(
+                slug: Slug("nul"), title: "a\u{0}b", summary: "c\u{0}", source: "<\u{0}img src=x>\n", tags: [Tag(name: "t\u{0}g")], publishedAt: Self.t0
+            )
+            let saved = try await writer.save(draft).post
+            let stored = try #require(try await store.post(id: saved.id))
+            #expect(stored.title == "a\u{FFFD}b" && stored.summary == "c\u{FFFD}" && stored.source == "<\u{FFFD}img src=x>\n")
+            #expect(stored.tags.map(\.name) == ["t\u{FFFD}g"])
+            var edit = PostEdit(id: saved.id, draft: draft, baseVersion: saved.version, userID: nil)
+            edit.draft.title = "d\u{0}"
+            #expect(try await writer.save(edit).post.title == "d\u{FFFD}")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func healthCheckAnswers(kind: StoreKind) async throws {
         try await kind.withStore { store in

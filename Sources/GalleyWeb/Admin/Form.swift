@@ -45,9 +45,10 @@ struct Form: Sendable {
 
     subscript(_ name: String) -> String? { fields[name] }
 
-    /// The field, with line endings made `\n` (browsers send `\r\n` from a textarea).
+    /// The field, with line endings made `\n` (browsers send `\r\n` from a textarea) and
+    /// without NUL (see ``Swift/String/replacingNUL``).
     func text(_ name: String) -> String {
-        (fields[name] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+        (fields[name] ?? "").replacingOccurrences(of: "\r\n", with: "\n").replacingNUL
     }
 
     private static func decode(_ text: Substring) -> String? {
