@@ -54,7 +54,7 @@ private struct Scanner {
     /// What the current byte is, for a message.
     var found: String {
         switch current {
-        case nil: "the end"
+        case nil: "the end of the text"
         case UInt8(ascii: "\n"), UInt8(ascii: "\r"): "the line's end"
         case let byte? where byte >= 0x80: "a character other than ASCII"
         case let byte? where byte < 0x20 || byte == 0x7F: "a control character"
