@@ -9,8 +9,9 @@ struct RenderCommand: ParsableCommand {
         abstract: "Print a Markdown file as the HTML Galley would publish.",
         discussion: """
             The same pipeline as a saved post: GitHub-flavoured Markdown, raw HTML sanitized (or as \
-            --raw-html says), highlighted code, heading anchors. Front matter is left out. With --repeat, renders that many times \
-            and reports the time per render on standard error instead.
+            --raw-html says), highlighted code, heading anchors. Front matter is left out. With \
+            --repeat, renders that many times and reports the time per render on standard error \
+            instead.
             """
     )
 

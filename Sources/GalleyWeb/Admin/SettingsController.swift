@@ -41,7 +41,8 @@ struct SettingsController: Sendable {
             context.logger.notice("site settings changed", metadata: ["title": "\(settings.title)", "base_url": "\(settings.baseURL)"])
             guard pages.site.rawHTML != before else { return .redirect(to: Self.path + "?notice=saved", type: .normal) }
             // Every stored post is rendered again now, in this request, so that the answer
-            // says when all pages show the change (about a millisecond a post).
+            // says when all pages show the change (a few milliseconds a post: seconds for
+            // thousands).
             let rendered = try await RenderingUpgrade(store: store, renderer: pages.site.renderer).run()
             context.logger.notice("rendered posts again for the raw-HTML setting", metadata: ["raw_html": "\(pages.site.rawHTML)", "posts": "\(rendered)"])
             return .redirect(to: Self.path + "?notice=saved&rendered=\(rendered)", type: .normal)
