@@ -69,11 +69,19 @@ public struct HTMLSanitizer: Sendable {
     /// `<galley-own data-galley-own="marker" data-n="i">` stands for `trusted[i]`, written as it
     /// is: the renderer's highlighted code, most of a technical post's HTML, is not parsed again.
     public func sanitize(_ html: String, ownMarker marker: String? = nil, trusted: [String] = []) -> String {
-        Self.parsed(html, failing: "") { root in
-            var writer = Writer(marker: marker, trusted: trusted)
+        sanitizeKeepingText(html, ownMarker: marker, trusted: trusted, trustedText: []).html
+    }
+
+    /// The safe form of `html`, and the text a reader sees in it: one line a block, without
+    /// what is dropped, the renderer's heading anchors or blank lines; `trustedText[i]` stands
+    /// for `trusted[i]`. What search, word counts and reading times read when a post has raw
+    /// HTML (a table inside `<details>` is words too).
+    public func sanitizeKeepingText(_ html: String, ownMarker marker: String?, trusted: [String], trustedText: [String]) -> (html: String, text: String) {
+        Self.parsed(html, failing: ("", "")) { root in
+            var writer = Writer(marker: marker, trusted: trusted, trustedText: trustedText)
             writer.collectIDs(root)
             writer.children(of: root)
-            return String(decoding: writer.out, as: UTF8.self)
+            return (String(decoding: writer.out, as: UTF8.self), writer.plainText)
         }
     }
 
@@ -131,15 +139,43 @@ extension HTMLSanitizer {
 private struct Writer {
     let marker: String?
     let trusted: [String]
+    let trustedText: [String]
     var out: [UInt8] = []
+    /// What a reader sees, as text: a line feed ends each block.
+    var text: [UInt8] = []
     /// Ids of the renderer's elements, and the author's (which are written prefixed).
     var own: Set<String> = []
     var authors: Set<String> = []
 
-    init(marker: String?, trusted: [String]) {
+    /// Elements after which the text goes on on a line of its own.
+    static let blocks: Set<String> = [
+        "p", "div", "li", "dt", "dd", "tr", "pre", "blockquote", "table", "caption", "figure", "figcaption", "details",
+        "summary", "section", "ul", "ol", "dl", "hr", "br", "h1", "h2", "h3", "h4", "h5", "h6",
+    ]
+
+    init(marker: String?, trusted: [String], trustedText: [String]) {
         self.marker = marker
         self.trusted = trusted
+        self.trustedText = trustedText
         out.reserveCapacity(4096)
+    }
+
+    mutating func endLine() {
+        if text.last != UInt8(ascii: "\n") { text.append(UInt8(ascii: "\n")) }
+    }
+
+    /// The text, a line a block, without blank lines or the spaces that end a line.
+    var plainText: String {
+        var result: [UInt8] = []
+        result.reserveCapacity(text.count)
+        for line in text.split(separator: UInt8(ascii: "\n")) {
+            var end = line.endIndex
+            while end > line.startIndex, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r")].contains(line[end - 1]) { end -= 1 }
+            guard end > line.startIndex else { continue }
+            if !result.isEmpty { result.append(UInt8(ascii: "\n")) }
+            result.append(contentsOf: line[..<end])
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 
     mutating func collectIDs(_ node: UnsafeMutablePointer<GumboNode>) {
@@ -163,7 +199,10 @@ private struct Writer {
     mutating func write(_ node: UnsafeMutablePointer<GumboNode>) {
         switch node.pointee.type {
         case GUMBO_NODE_TEXT, GUMBO_NODE_WHITESPACE, GUMBO_NODE_CDATA:
-            escape(node.pointee.v.text.text)
+            guard let content = node.pointee.v.text.text else { return }
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(content).assumingMemoryBound(to: UInt8.self), count: strlen(content))
+            escape(bytes)
+            text.append(contentsOf: bytes)
         case GUMBO_NODE_ELEMENT, GUMBO_NODE_TEMPLATE:
             element(node)
         default:
@@ -179,7 +218,13 @@ private struct Writer {
         guard element.tag != GUMBO_TAG_UNKNOWN else {
             if let marker, Self.attribute("data-galley-own", of: element) == marker,
                let index = Self.attribute("data-n", of: element).flatMap(Int.init), trusted.indices.contains(index) {
-                return append(trusted[index])
+                append(trusted[index])
+                if trustedText.indices.contains(index) {
+                    endLine()
+                    text.append(contentsOf: trustedText[index].utf8)
+                    endLine()
+                }
+                return
             }
             return children(of: node)
         }
@@ -189,6 +234,24 @@ private struct Writer {
         guard let allowed = HTMLSanitizer.elements[name] else { return children(of: node) }
         if name == "input", Self.attribute("type", of: element)?.lowercased() != "checkbox" { return }
 
+        // The renderer's `#` self-link in its headings is not the post's text.
+        if name == "a", Self.attribute("class", of: element) == "anchor", let parent = node.pointee.parent,
+           parent.pointee.type == GUMBO_NODE_ELEMENT, marker != nil, Self.attribute("data-galley-own", of: parent.pointee.v.element) == marker {
+            let kept = text.count
+            defer { text.removeSubrange(kept...) }
+            return written(node, name: name, allowed: allowed)
+        }
+        written(node, name: name, allowed: allowed)
+        if Self.blocks.contains(name) {
+            endLine()
+        } else if name == "td" || name == "th", let last = text.last, last != UInt8(ascii: " "), last != UInt8(ascii: "\n") {
+            text.append(UInt8(ascii: " "))
+        }
+    }
+
+    /// An allowed element, its attributes checked, and what it holds.
+    mutating func written(_ node: UnsafeMutablePointer<GumboNode>, name: String, allowed: Set<String>) {
+        let element = node.pointee.v.element
         append("<" + name)
         let isOwn = marker != nil && Self.attribute("data-galley-own", of: element) == marker
         var isExternalLink = false
@@ -286,10 +349,6 @@ private struct Writer {
 
     mutating func append(_ text: String) {
         out.append(contentsOf: text.utf8)
-    }
-
-    mutating func escape(_ text: UnsafePointer<CChar>) {
-        escape(UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text)))
     }
 
     mutating func escape(_ text: String) {

@@ -17,8 +17,9 @@ public struct MarkdownRenderer: Sendable {
     /// Changes whenever the HTML this pipeline writes for the same source changes, so that stored
     /// renderings can be brought up to date (1: cmark-gfm with heading ids; 2: highlighted code,
     /// noopener links and lazy images; 3: custom heading ids, `## Title {#id}`; 4: raw HTML
-    /// kept and sanitized).
-    public static let version = 4
+    /// kept and sanitized; 5: the words of raw HTML in the plain text, for search and reading
+    /// times).
+    public static let version = 5
 
     /// What becomes of HTML written in a post's Markdown.
     public enum RawHTML: String, Sendable, CaseIterable, Codable {
@@ -63,22 +64,28 @@ public struct MarkdownRenderer: Sendable {
             document.replaceHeading(heading.node, level: heading.level, id: id, title: heading.text, marker: marker)
         }
         // Code blocks are the renderer's own HTML: the sanitizer sees a placeholder for each.
-        var trusted: [String] = []
+        var trusted: [String] = [], trustedText: [String] = []
         for block in collected.codeBlocks {
             let html = codeBlocks.renderCodeBlock(code: block.code, info: block.info)
             if let marker {
                 trusted.append(html)
+                trustedText.append(block.code)
                 document.replaceBlock(block.node, withHTML: "<galley-own data-galley-own=\"\(marker)\" data-n=\"\(trusted.count - 1)\"></galley-own>\n")
             } else {
                 document.replaceBlock(block.node, withHTML: html)
             }
         }
 
-        let plainText = collected.plainText.trimmingTrailingWhitespace()
+        // With raw HTML, the text a reader sees is the sanitized HTML's: cmark's tree holds
+        // the HTML's words only as markup.
+        let html: String, plainText: String
+        if sanitizing {
+            (html, plainText) = HTMLSanitizer().sanitizeKeepingText(document.html(unsafe: true), ownMarker: marker, trusted: trusted, trustedText: trustedText)
+        } else {
+            (html, plainText) = (Self.finishTags(document.html(unsafe: false)), collected.plainText.trimmingTrailingWhitespace())
+        }
         return RenderedMarkdown(
-            html: sanitizing
-                ? HTMLSanitizer().sanitize(document.html(unsafe: true), ownMarker: marker, trusted: trusted)
-                : Self.finishTags(document.html(unsafe: false)),
+            html: html,
             tableOfContents: toc,
             plainText: plainText,
             firstParagraph: collected.firstParagraph ?? "",

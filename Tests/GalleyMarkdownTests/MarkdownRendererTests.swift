@@ -156,6 +156,17 @@ import Testing
         #expect(result.wordCount == 9)
     }
 
+    /// Words inside raw HTML are words a reader sees: search finds them and reading times count
+    /// them. Dropped elements and the renderer's own `#` self-links are not text.
+    @Test func theWordsOfRawHTMLAreInThePlainText() {
+        let source = "# Title\n\nFirst *para*\nwraps here.\n\n<details><summary>More</summary>\n\n<table><tr><td>alpha</td><td>beta</td></tr></table>\n\n</details>\n\n<div><select><option>secret</option></select><!-- note -->gamma &amp; delta</div>\n\n```\ncode line\n\nafter a blank\n```\n\n- item <kbd>one</kbd>\n"
+        let result = renderer.render(source)
+        #expect(result.plainText == "Title\nFirst para\nwraps here.\nMore\nalpha beta\ngamma & delta\ncode line\nafter a blank\nitem one")
+        #expect(result.firstParagraph == "First para wraps here.")
+        #expect(result.wordCount == 18)
+        #expect(MarkdownRenderer(rawHTML: .omitted).render(source).plainText.contains("alpha") == false)
+    }
+
     @Test func emptyDocumentRendersToNothing() {
         let result = renderer.render("")
         #expect(result == RenderedMarkdown(html: "", tableOfContents: [], plainText: "", firstParagraph: "", wordCount: 0))
