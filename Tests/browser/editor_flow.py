@@ -9,21 +9,17 @@ Screenshots of the editor at desktop and phone widths go to the folder given (te
 Usage: editor_flow.py GALLEY_BINARY ARTEFACT_FOLDER
 """
 
-import os
 import re
 import struct
-import subprocess
 import sys
 import tempfile
-import time
 import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "deploy"))
-from harness import Checks, free_port, stop, wait_for_port  # noqa: E402
+from harness import Checks, stop  # noqa: E402
+from support import chromium, serve  # noqa: E402
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.select import Select  # noqa: E402
@@ -58,31 +54,15 @@ def main():
     data = tempfile.mkdtemp(prefix="galley-browser-")
     image = Path(data) / "diagram.png"
     image.write_bytes(png(24, 16, (11, 92, 173)))
-    port = free_port()
     log = open(Path(data) / "galley.log", "w")
-    server = subprocess.Popen(
-        [binary, "serve", "--port", str(port), "--data", str(Path(data) / "blog"), "--site-title", "Browser Blog"],
-        stdout=subprocess.PIPE, stderr=log, text=True,
-    )
+    server, port, setup_link = serve(binary, Path(data) / "blog", "Browser Blog", log)
     driver = None
     try:
-        wait_for_port(port)
-        setup_link = None
-        deadline = time.time() + 10
-        while setup_link is None and time.time() < deadline:
-            line = server.stdout.readline()
-            match = re.search(r"(http://\S+/admin/setup\?token=\S+)", line)
-            setup_link = match.group(1) if match else None
         check(setup_link is not None, "galley serve printed a setup link")
         if setup_link is None:
             return
 
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
-            options.add_argument(flag)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        driver = chromium()
         wait = WebDriverWait(driver, 15)
         base = f"http://127.0.0.1:{port}"
 

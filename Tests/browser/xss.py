@@ -32,11 +32,10 @@ from xml.etree import ElementTree
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "deploy"))
-from harness import Checks, cookie_value, field, free_port, request, stop, wait_for_port  # noqa: E402
+from harness import Checks, cookie_value, field, request, stop  # noqa: E402
+from support import chromium, serve  # noqa: E402
 from xss_payloads import HTML_PAYLOADS, URL_CONTEXTS, URLS  # noqa: E402
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 EMAIL = "ada@example.com"
@@ -231,23 +230,15 @@ def main():
     imported = subprocess.run([binary, "import", str(site), "--data", str(data)], capture_output=True, text=True)
     check(imported.returncode == 0, f"galley import took every payload post: {imported.stderr[-2000:]}")
 
-    port = free_port()
     log = open(work / "galley.log", "w")
-    server = subprocess.Popen([binary, "serve", "--port", str(port), "--data", str(data), "--site-title", "XSS Blog"],
-                              stdout=subprocess.PIPE, stderr=log, text=True)
+    server, port, setup = serve(binary, data, "XSS Blog", log)
     driver = None
     try:
-        wait_for_port(port)
-        setup = None
-        deadline = time.time() + 10
-        while setup is None and time.time() < deadline:
-            match = re.search(r"http://\S+(/admin/setup\?token=\S+)", server.stdout.readline())
-            setup = match.group(1) if match else None
         check(setup is not None, "galley serve printed a setup link")
         if setup is None:
             return
         admin = Admin(port)
-        form = admin.first_cookie(setup)
+        form = admin.first_cookie(setup[setup.index("/admin/"):])
         status, _, _ = admin.post("/admin/setup", [("_csrf", field(form, "_csrf")), ("token", field(form, "token")), ("email", EMAIL),
                                                   ("name", "Ada"), ("password", PASSWORD), ("password2", PASSWORD)])
         check(status == 303 and admin.cookie, f"the first admin was set up ({status})")
@@ -278,13 +269,7 @@ def main():
         ])
         check(status == 303, "a hundred posts a page")
 
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
-            options.add_argument(flag)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        options.set_capability("unhandledPromptBehavior", "ignore")
-        driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        driver = chromium()
         driver.set_page_load_timeout(20)
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDERS})
         base = f"http://127.0.0.1:{port}"
