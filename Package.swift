@@ -132,6 +132,7 @@ let package = Package(
         .executableTarget(name: "fuzz-front-matter", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/front-matter"),
         .executableTarget(name: "fuzz-search", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/search"),
         .executableTarget(name: "fuzz-sanitize", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/sanitize"),
+        .executableTarget(name: "fuzz-form", dependencies: ["FuzzHarness"], path: "Fuzz/Targets/form"),
         .testTarget(
             name: "FuzzCorpusTests",
             dependencies: ["FuzzHarness"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with libFuzzer and AddressSanitizer, on this machine only.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]   (default: 60 s, every target)
-# Targets: raw-head (differential against SwiftNIO's parser), markdown, front-matter, search, sanitize.
+# Targets: raw-head (differential against SwiftNIO's parser), markdown, front-matter, search, sanitize, form (admin forms and upload sniffing).
 # Each runs from the committed seeds in Fuzz/corpus/<target> with a working corpus in
 # .build-fuzz/corpus/<target>; new inputs that add coverage stay there (copy the small ones
 # into Fuzz/corpus to keep them). A finding leaves its input in .build-fuzz/findings/<target>
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(raw-head markdown front-matter search sanitize)
+[ ${#targets[@]} -eq 0 ] && targets=(raw-head markdown front-matter search sanitize form)
 
 scripts/install-deps.sh
 scratch=.build-fuzz

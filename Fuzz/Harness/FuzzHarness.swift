@@ -12,7 +12,31 @@ import NIOHTTP1
 public enum FuzzHarness {
     public static let targets: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
         "raw-head": rawHead, "markdown": markdown, "front-matter": frontMatter, "search": search, "sanitize": sanitize,
+        "form": form,
     ]
+
+    /// What the admin reads from anyone before they sign in, and an upload's bytes: a form body
+    /// of any bytes decodes to fields that, encoded again, decode to the same fields, and whose
+    /// text holds no NUL; the type an upload is sniffed as matches its first bytes.
+    public static func form(_ bytes: UnsafeRawBufferPointer) {
+        let form = Form(encoded: String(decoding: bytes, as: UTF8.self))
+        let allowed = CharacterSet.alphanumerics.subtracting(CharacterSet(charactersIn: "+&=%"))
+        let encoded = form.fields.map { name, value in
+            (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "=" + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        }
+        let again = Form(encoded: encoded.joined(separator: "&"))
+        precondition(again.fields == form.fields, "fields change when encoded again: \(form.fields) became \(again.fields)")
+        for name in form.fields.keys { precondition(!form.text(name).utf8.contains(0), "a NUL in the text of \(name)") }
+
+        let upload = Array(bytes)
+        switch ImageKind(sniffing: upload) {
+        case .png?: precondition(upload.starts(with: [0x89, 0x50, 0x4E, 0x47]), "PNG without its signature")
+        case .jpeg?: precondition(upload.starts(with: [0xFF, 0xD8, 0xFF]), "JPEG without its signature")
+        case .gif?: precondition(upload.starts(with: Array("GIF8".utf8)), "GIF without its signature")
+        case .webp?: precondition(upload.starts(with: Array("RIFF".utf8)) && upload.count >= 12, "WebP without its signature")
+        case nil: _ = ImageKind.refusal(for: upload)
+        }
+    }
 
     /// Any HTML, sanitized, holds nothing outside the allowlist, and sanitizing it again changes
     /// nothing (what a browser parses is what the sanitizer wrote).
