@@ -17,11 +17,8 @@ targets=("$@")
 scripts/install-deps.sh
 scratch=.build-fuzz
 mkdir -p "$scratch"
-# Each target builds in a scratch path of its own: a second fuzz product linked in a shared one
-# came out with its own module's coverage counters only (37,402 instead of 265,039), and
-# libFuzzer then fuzzes blind ("no interesting inputs"). Costs a full build per target.
 for target in "${targets[@]}"; do
-  swift build --scratch-path "$scratch/build-$target" --sanitize=fuzzer --sanitize=address --product "fuzz-$target" >"$scratch/build-$target.log" 2>&1 \
+  swift build --scratch-path "$scratch" --sanitize=fuzzer --sanitize=address --product "fuzz-$target" >"$scratch/build-$target.log" 2>&1 \
     || { cat "$scratch/build-$target.log" >&2; exit 1; }
 done
 
@@ -31,7 +28,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$work" "$findings"
   log="$scratch/fuzz-$target.log"
   set +e
-  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$scratch/build-$target/debug/fuzz-$target" "$work" "Fuzz/corpus/$target" \
+  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$scratch/debug/fuzz-$target" "$work" "Fuzz/corpus/$target" \
     -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$findings/" -print_final_stats=1 >"$log" 2>&1
   code=$?
   set -e
