@@ -25,7 +25,7 @@ final class PostgresBackend: SQLBackend {
     /// How long a request waits for a connection before it gives up with 503. Once it has one,
     /// its statements are bounded by the server's `statement_timeout` instead, so that a write
     /// is never reported failed after it committed.
-    static let connectionTimeout: Duration = .seconds(5)
+    let connectionTimeout: Duration
     static let statementTimeout = "15s"
     /// Keys of the advisory locks: one for writes, one for migrations ("GALW", "GALM").
     static let writeLock: Int64 = 0x4741_4C57
@@ -33,7 +33,7 @@ final class PostgresBackend: SQLBackend {
 
     var connectionCounts: [String: Int] { ["in_use": inUse.load(ordering: .relaxed), "maximum": poolSize] }
 
-    init(url: PostgresURL, poolSize: Int, logger: Logger) {
+    init(url: PostgresURL, poolSize: Int, connectionTimeout: Duration, logger: Logger) {
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: url.tls
         )
@@ -43,6 +43,7 @@ final class PostgresBackend: SQLBackend {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.poolSize = poolSize
+        self.connectionTimeout = connectionTimeout
         self.location = url.redacted
         self.logger = logger
         running = Task { await client.run() }
@@ -139,7 +140,7 @@ final class PostgresBackend: SQLBackend {
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: Self.connectionTimeout)
+                    try await Task.sleep(for: self.connectionTimeout)
                     // Running already: let it finish, under the server's statement timeout.
                     guard leased.isSet else { throw Self.unavailable }
                     return nil

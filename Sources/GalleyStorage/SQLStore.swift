@@ -24,10 +24,13 @@ public final class SQLStore: Store {
         SQLStore(backend: try await SQLiteBackend.open(path: path, readerCount: readerCount, logger: logger))
     }
 
-    /// Connects to PostgreSQL with a pool of at most `poolSize` connections. Call ``migrate()``
-    /// before using it.
-    public static func openPostgres(url: PostgresURL, poolSize: Int = 10, logger: Logger) async throws -> SQLStore {
-        SQLStore(backend: PostgresBackend(url: url, poolSize: poolSize, logger: logger))
+    /// Connects to PostgreSQL with a pool of at most `poolSize` connections; a request that
+    /// waits longer than `connectionTimeout` for one fails as unavailable (503). Call
+    /// ``migrate()`` before using it.
+    public static func openPostgres(
+        url: PostgresURL, poolSize: Int = 10, connectionTimeout: Duration = .seconds(5), logger: Logger
+    ) async throws -> SQLStore {
+        SQLStore(backend: PostgresBackend(url: url, poolSize: poolSize, connectionTimeout: connectionTimeout, logger: logger))
     }
 
     /// Applies pending migrations, each in its own transaction, and returns their versions. Two

@@ -35,7 +35,9 @@ enum PostgresTestDatabase {
     /// A new, migrated database and the function that drops it; also its URL, for processes.
     static func make() async throws -> (store: SQLStore, drop: @Sendable () async throws -> Void) {
         let (url, drop) = try await makeDatabase()
-        let store = try await SQLStore.openPostgres(url: url, poolSize: 4, logger: Logger(label: "test"))
+        // The contract is not about the pool's deadline: the whole suite runs at once against one
+        // server, and forty saves through four connections may wait longer than 5 s there.
+        let store = try await SQLStore.openPostgres(url: url, poolSize: 4, connectionTimeout: .seconds(60), logger: Logger(label: "test"))
         try await store.migrate()
         return (store, drop)
     }
@@ -53,7 +55,7 @@ enum PostgresTestDatabase {
     }
 
     private static func admin(_ server: PostgresURL, _ body: @Sendable @escaping (any SQLDatabase) async throws -> Void) async throws {
-        let backend = PostgresBackend(url: server, poolSize: 1, logger: Logger(label: "test"))
+        let backend = PostgresBackend(url: server, poolSize: 1, connectionTimeout: .seconds(5), logger: Logger(label: "test"))
         do {
             try await backend.read(body)
         } catch {
