@@ -8,6 +8,15 @@ import Testing
 
     func clean(_ html: String, marker: String? = nil) -> String { sanitizer.sanitize(html, ownMarker: marker) }
 
+    /// Mis-nested links parse into a link inside a link, which a browser would not read back
+    /// as such: the inner one is written as its content (the sanitize fuzz target's finding).
+    @Test func linksNeverNest() {
+        let html = clean(#"<a href="https://a.example/">x<table><td><a href="https://b.example/">y</a></table><iframe src="https://other.example/v"></iframe></a>"#)
+        #expect(html.components(separatedBy: "<a ").count == 2, "\(html)")
+        #expect(html.contains("https://other.example/v") && !html.contains("b.example"))
+        #expect(clean(html) == html)
+    }
+
     @Test(arguments: [
         ("<p>a<script>alert(1)</script>b</p>", "<p>ab</p>"),
         ("<style>p{}</style><template><b>x</b></template><noscript><b>y</b></noscript>z", "z"),
