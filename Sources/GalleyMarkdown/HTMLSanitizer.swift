@@ -43,11 +43,12 @@ public struct HTMLSanitizer: Sendable {
 
     static let globalAttributes: Set<String> = ["id", "class", "title", "lang", "dir"]
 
-    /// Gone with everything in them: not text a reader should see as such.
+    /// Gone with everything in them: not text a reader should see as such. `button` and
+    /// `marquee` bound the parser's scopes, so a span in their place could be parsed otherwise.
     static let droppedWithContent: Set<String> = [
         "script", "style", "template", "noscript", "noembed", "noframes", "xmp", "plaintext", "object", "embed",
         "applet", "frame", "frameset", "title", "textarea", "select", "option", "optgroup", "datalist", "head",
-        "base", "link", "meta", "param", "canvas", "dialog",
+        "base", "link", "meta", "param", "canvas", "dialog", "button", "marquee",
     ]
 
     static let voidElements: Set<String> = ["br", "col", "hr", "img", "input", "source", "wbr"]
@@ -228,12 +229,12 @@ private struct Writer {
                 }
                 return
             }
-            return children(of: node)
+            return neutral(node)
         }
         let name = String(cString: gumbo_normalized_tagname(element.tag))
         if HTMLSanitizer.droppedWithContent.contains(name) { return }
         if name == "iframe" { return frame(element) }
-        guard let allowed = HTMLSanitizer.elements[name] else { return children(of: node) }
+        guard let allowed = HTMLSanitizer.elements[name] else { return neutral(node) }
         if name == "input", Self.attribute("type", of: element)?.lowercased() != "checkbox" { return }
 
         // The renderer's `#` self-link in its headings is not the post's text.
@@ -249,6 +250,16 @@ private struct Writer {
         } else if name == "td" || name == "th", let last = text.last, last != UInt8(ascii: " "), last != UInt8(ascii: "\n") {
             text.append(UInt8(ascii: " "))
         }
+    }
+
+    /// An element not kept, written as a bare `<span>` around what it holds, not as its content
+    /// alone: an unknown element is an ordinary one to the parser, as a span is, so the browser
+    /// builds the tree checked here. Unwrapped, `<h2><x><h2>` became `<h2><h2>`, which a browser
+    /// reads as two headings side by side (the sanitize fuzz target's finding).
+    mutating func neutral(_ node: UnsafeMutablePointer<GumboNode>) {
+        append("<span>")
+        children(of: node)
+        append("</span>")
     }
 
     /// An allowed element, its attributes checked, and what it holds.

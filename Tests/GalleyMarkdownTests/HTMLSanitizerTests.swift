@@ -23,8 +23,9 @@ import Testing
         ("<textarea><b>t</b></textarea><select><option>o</select><title>t</title>", ""),
         ("<object data=x><b>fallback</b></object><embed src=x>", ""),
         ("<svg><script>alert(1)</script><circle/></svg><math><mi>x</mi></math>ok", "ok"),
-        // Unknown or unlisted elements keep their text.
-        ("<center>c</center><font color=red>f</font><foo-bar>g</foo-bar><form><button>b</button></form>", "cfgb"),
+        // Unknown or unlisted elements keep their text, in a bare span (which parses as they do);
+        // a button, which bounds a parser scope, goes with its text.
+        ("<center>c</center><font color=red>f</font><foo-bar>g</foo-bar><form><button>b</button></form>", "<span>c</span><span>f</span><span>g</span><span></span>"),
         ("<!-- comment --><p>x</p>", "<p>x</p>"),
     ])
     func elementsOutsideTheAllowlistGoWithOrWithoutTheirContent(html: String, expected: String) {

@@ -17,8 +17,8 @@ import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "deploy"))
-from harness import Checks, stop  # noqa: E402
-from support import chromium, serve  # noqa: E402
+from harness import Checks  # noqa: E402
+from support import chromium, serve, shut_down  # noqa: E402
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -168,12 +168,7 @@ def main():
         driver.get(base + "/admin")
         check("/admin/login" in driver.current_url, "signed out at the end")
     finally:
-        if driver:
-            driver.quit()
-        stop(server)
-        log.close()
-        if check.failures:
-            print(Path(data, "galley.log").read_text()[-3000:])
+        shut_down(driver, server, log, check)
     check.finish()
 
 

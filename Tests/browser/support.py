@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "deploy"))
-from harness import free_port, wait_for_port  # noqa: E402
+from harness import free_port, stop, wait_for_port  # noqa: E402
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -38,3 +38,13 @@ def chromium():
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+
+
+def shut_down(driver, server, log, check):
+    """Quits the browser and stops galley; prints the end of galley's log when a check failed."""
+    if driver:
+        driver.quit()
+    stop(server)
+    log.close()
+    if check.failures:
+        print(Path(log.name).read_text()[-3000:])

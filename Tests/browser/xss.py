@@ -32,8 +32,8 @@ from xml.etree import ElementTree
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "deploy"))
-from harness import Checks, cookie_value, field, request, stop  # noqa: E402
-from support import chromium, serve  # noqa: E402
+from harness import Checks, cookie_value, field, request  # noqa: E402
+from support import chromium, serve, shut_down  # noqa: E402
 from xss_payloads import HTML_PAYLOADS, URL_CONTEXTS, URLS  # noqa: E402
 
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -338,12 +338,7 @@ def main():
         print(f"xss: {loads['pages']} page loads ({loads['with payloads']} with payloads) in {elapsed:.0f} s; "
               f"{len(blocked_images)} plain-http images blocked by img-src, as the policy means to")
     finally:
-        if driver:
-            driver.quit()
-        stop(server)
-        log.close()
-        if check.failures:
-            print((work / "galley.log").read_text()[-3000:])
+        shut_down(driver, server, log, check)
     check.finish()
 
 
