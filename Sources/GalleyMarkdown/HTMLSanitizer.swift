@@ -266,10 +266,10 @@ private struct Writer {
     mutating func written(_ node: UnsafeMutablePointer<GumboNode>, name: String, allowed: Set<String>) {
         let element = node.pointee.v.element
         // A link inside a link (the parse tree of mis-nested `<a>`, `<table>` and `<a>` can hold
-        // one) is written as its content: a browser reading `<a>…<a>` closes the first, so the
-        // page would not be the tree checked here (the sanitize fuzz target's finding).
+        // one) is a bare span: a browser reading `<a>…<a>` closes the first, so the page would
+        // not be the tree checked here (the sanitize fuzz target's finding).
         if name == "a" {
-            if insideLink { return children(of: node) }
+            if insideLink { return neutral(node) }
             insideLink = true
         }
         defer { if name == "a" { insideLink = false } }
