@@ -159,8 +159,7 @@ private struct Scanner {
 
     mutating func simpleKey() throws(Failure) {
         switch current {
-        case UInt8(ascii: "\""): try basicString()
-        case UInt8(ascii: "'"): try literalString()
+        case let quote? where quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'"): try string(quote: quote)
         default:
             let start = index
             while let byte = current, byte.isBareKeyByte { index += 1 }
@@ -174,10 +173,8 @@ private struct Scanner {
 
     mutating func value() throws(Failure) {
         switch current {
-        case UInt8(ascii: "\""):
-            if at(1) == UInt8(ascii: "\""), at(2) == UInt8(ascii: "\"") { try multilineString(quote: UInt8(ascii: "\"")) } else { try basicString() }
-        case UInt8(ascii: "'"):
-            if at(1) == UInt8(ascii: "'"), at(2) == UInt8(ascii: "'") { try multilineString(quote: UInt8(ascii: "'")) } else { try literalString() }
+        case let quote? where quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'"):
+            if at(1) == quote, at(2) == quote { try multilineString(quote: quote) } else { try string(quote: quote) }
         case UInt8(ascii: "["): try nested { (scanner: inout Scanner) throws(Failure) in try scanner.array() }
         case UInt8(ascii: "{"): try nested { (scanner: inout Scanner) throws(Failure) in try scanner.inlineTable() }
         case UInt8(ascii: "t"): try word("true")
@@ -271,36 +268,21 @@ private struct Scanner {
 
     // MARK: Strings
 
-    mutating func basicString() throws(Failure) {
+    /// `"…"` (with escapes) or `'…'` (without), on one line.
+    mutating func string(quote: UInt8) throws(Failure) {
+        let basic = quote == UInt8(ascii: "\"")
         index += 1
         while true {
             switch current {
-            case UInt8(ascii: "\""):
+            case quote:
                 index += 1
                 return
-            case UInt8(ascii: "\\"):
+            case UInt8(ascii: "\\") where basic:
                 try escape()
             case nil, UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                throw failure("a string is not closed on the line it starts (a multi-line string starts with \"\"\")")
+                throw failure("a string is not closed on the line it starts (a multi-line string starts with \(basic ? "\"\"\"" : "'''"))")
             case let byte? where byte.isForbiddenControl:
-                throw failure("a control character in a string must be written as an escape")
-            default:
-                index += 1
-            }
-        }
-    }
-
-    mutating func literalString() throws(Failure) {
-        index += 1
-        while true {
-            switch current {
-            case UInt8(ascii: "'"):
-                index += 1
-                return
-            case nil, UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                throw failure("a string is not closed on the line it starts (a multi-line string starts with ''')")
-            case let byte? where byte.isForbiddenControl:
-                throw failure("a control character in a literal string")
+                throw failure(basic ? "a control character in a string must be written as an escape" : "a control character in a literal string")
             default:
                 index += 1
             }
