@@ -39,26 +39,33 @@ public struct PostListing: Sendable, Equatable {
     public var title: String
     public var status: PostStatus
     public var publishedAt: Date
+    public var expiresAt: Date?
     public var updatedAt: Date
     public var trashedAt: Date?
     public var authorID: Int64?
 
-    public init(id: Int64, slug: Slug, title: String, status: PostStatus, publishedAt: Date, updatedAt: Date, trashedAt: Date?, authorID: Int64?) {
+    public init(
+        id: Int64, slug: Slug, title: String, status: PostStatus, publishedAt: Date, expiresAt: Date? = nil,
+        updatedAt: Date, trashedAt: Date?, authorID: Int64?
+    ) {
         self.id = id
         self.slug = slug
         self.title = title
         self.status = status
         self.publishedAt = publishedAt
+        self.expiresAt = expiresAt
         self.updatedAt = updatedAt
         self.trashedAt = trashedAt
         self.authorID = authorID
     }
 
-    /// The state the editor shows: draft, scheduled, published or trash.
+    /// The state the editor shows: draft, scheduled, published, expired (published, but past its
+    /// expiry: readers no longer see it) or trash.
     public func state(at now: Date) -> String {
         if trashedAt != nil { return "trash" }
         if status == .draft { return "draft" }
-        return publishedAt > now ? "scheduled" : "published"
+        if publishedAt > now { return "scheduled" }
+        return expiresAt.map { now < $0 } ?? true ? "published" : "expired"
     }
 }
 

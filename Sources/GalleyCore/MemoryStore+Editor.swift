@@ -138,7 +138,7 @@ extension MemoryStore {
 extension Post {
     public var listing: PostListing {
         PostListing(
-            id: id, slug: slug, title: title, status: status, publishedAt: publishedAt, updatedAt: updatedAt,
+            id: id, slug: slug, title: title, status: status, publishedAt: publishedAt, expiresAt: expiresAt, updatedAt: updatedAt,
             trashedAt: trashedAt, authorID: authorID
         )
     }

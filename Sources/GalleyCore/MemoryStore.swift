@@ -85,8 +85,10 @@ public actor MemoryStore: Store {
     }
 
     public func siteState(at now: Date) -> SiteState {
-        let scheduled = posts.values.lazy.filter { $0.status == .published && $0.publishedAt > now }.map(\.publishedAt)
-        return SiteState(revision: revision, nextPublication: scheduled.min())
+        let moments = posts.values.lazy.filter { $0.status == .published }
+            .flatMap { [$0.publishedAt, $0.expiresAt].compactMap { $0 } }
+            .filter { $0 > now }
+        return SiteState(revision: revision, nextChange: moments.min())
     }
 
     public func allSlugs() -> [Slug] {

@@ -24,6 +24,8 @@ public struct Post: Sendable, Equatable, Codable {
     public var tags: [Tag]
     public var status: PostStatus
     public var publishedAt: Date
+    /// When it stops being public (Hugo's `expiryDate`); nil: never.
+    public var expiresAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
     /// Increases with every change, for optimistic concurrency.
@@ -40,7 +42,7 @@ public struct Post: Sendable, Equatable, Codable {
     public init(
         id: Int64, slug: Slug, title: String, summary: String, source: String,
         rendered: RenderedMarkdown, tags: [Tag], status: PostStatus,
-        publishedAt: Date, createdAt: Date, updatedAt: Date, version: Int,
+        publishedAt: Date, expiresAt: Date? = nil, createdAt: Date, updatedAt: Date, version: Int,
         authorID: Int64? = nil, trashedAt: Date? = nil, bylines: [String] = [], origin: PostOrigin? = nil
     ) {
         self.id = id
@@ -52,6 +54,7 @@ public struct Post: Sendable, Equatable, Codable {
         self.tags = tags
         self.status = status
         self.publishedAt = publishedAt
+        self.expiresAt = expiresAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.version = version
@@ -61,9 +64,9 @@ public struct Post: Sendable, Equatable, Codable {
         self.origin = origin
     }
 
-    /// Published and not scheduled for later than `now`.
+    /// Published, not scheduled for later than `now`, and not expired by then.
     public func isPublic(at now: Date) -> Bool {
-        status == .published && publishedAt <= now
+        status == .published && publishedAt <= now && expiresAt.map { now < $0 } ?? true
     }
 
     public var summaryView: PostSummary {

@@ -11,6 +11,9 @@ public struct PostDraft: Sendable, Equatable {
     public var tags: [Tag]
     public var status: PostStatus
     public var publishedAt: Date
+    /// When it stops being public; nil: never. Unlike the fields below, nil does not keep what
+    /// the post has: every writer says it (the editor's field, an import's `expiryDate`).
+    public var expiresAt: Date?
     /// When the text last changed, if the author says (an import's `lastmod`); nil means now.
     public var updatedAt: Date?
     /// The post's bylines; nil keeps those it has (the editor does not change them).
@@ -20,7 +23,7 @@ public struct PostDraft: Sendable, Equatable {
 
     public init(
         slug: Slug, title: String, summary: String = "", source: String,
-        tags: [Tag] = [], status: PostStatus = .published, publishedAt: Date,
+        tags: [Tag] = [], status: PostStatus = .published, publishedAt: Date, expiresAt: Date? = nil,
         updatedAt: Date? = nil, bylines: [String]? = nil, origin: PostOrigin? = nil
     ) {
         self.slug = slug
@@ -30,6 +33,7 @@ public struct PostDraft: Sendable, Equatable {
         self.tags = tags
         self.status = status
         self.publishedAt = publishedAt
+        self.expiresAt = expiresAt
         self.updatedAt = updatedAt
         self.bylines = bylines
         self.origin = origin
@@ -50,7 +54,7 @@ extension Post {
     public var draft: PostDraft {
         PostDraft(
             slug: slug, title: title, summary: summary, source: source, tags: tags, status: status,
-            publishedAt: publishedAt, updatedAt: updatedAt, bylines: bylines, origin: origin
+            publishedAt: publishedAt, expiresAt: expiresAt, updatedAt: updatedAt, bylines: bylines, origin: origin
         )
     }
 

@@ -21,7 +21,7 @@ public struct SavePlan: Sendable {
             post = Post(
                 id: 0, slug: draft.slug, title: draft.title, summary: draft.summary, source: draft.source,
                 rendered: rendered, tags: draft.tags, status: draft.status, publishedAt: draft.publishedAt,
-                createdAt: now, updatedAt: draft.updatedAt ?? now, version: 1, authorID: userID,
+                expiresAt: draft.expiresAt, createdAt: now, updatedAt: draft.updatedAt ?? now, version: 1, authorID: userID,
                 bylines: draft.bylines ?? [], origin: draft.origin
             )
             outcome = .created
@@ -40,6 +40,7 @@ public struct SavePlan: Sendable {
         post.tags = draft.tags
         post.status = draft.status
         post.publishedAt = draft.publishedAt
+        post.expiresAt = draft.expiresAt
         post.rendered = rendered
         post.bylines = draft.bylines ?? []
         post.origin = draft.origin

@@ -2,17 +2,17 @@ import Foundation
 import Synchronization
 
 /// What decides whether a page rendered earlier is still what a reader should see: the site
-/// revision, which every write bumps, and the moment the next scheduled post goes public, which
-/// changes pages without any write.
+/// revision, which every write bumps, and the next moment a post goes public at its scheduled
+/// time or stops being public at its expiry, which changes pages without any write.
 public struct SiteState: Sendable, Equatable {
     public var revision: Int64
-    /// The earliest `publishedAt` after the moment asked about, of a post that is published but
-    /// scheduled; `nil` when none is waiting.
-    public var nextPublication: Date?
+    /// The earliest moment after the one asked about when a published post's `publishedAt` or
+    /// `expiresAt` comes; `nil` when none is waiting.
+    public var nextChange: Date?
 
-    public init(revision: Int64, nextPublication: Date?) {
+    public init(revision: Int64, nextChange: Date?) {
         self.revision = revision
-        self.nextPublication = nextPublication
+        self.nextChange = nextChange
     }
 }
 

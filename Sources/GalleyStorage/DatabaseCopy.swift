@@ -54,7 +54,7 @@ public struct DatabaseCopy: Sendable {
             ("html", .text), ("toc", .text), ("plain_text", .text), ("first_paragraph", .text), ("word_count", .int),
             ("status", .text), ("published_at", .int), ("created_at", .int), ("updated_at", .int), ("version", .int),
             ("author_id", .optionalInt), ("trashed_at", .optionalInt), ("bylines", .text), ("origin", .optionalText),
-            ("origin_source", .optionalText),
+            ("origin_source", .optionalText), ("expires_at", .optionalInt),
         ]),
         Table(name: "post_tags", key: "post_id, tag_slug", columns: [
             ("post_id", .int), ("tag_slug", .text), ("tag_name", .text), ("position", .int),

@@ -298,5 +298,28 @@ enum Migrations {
                 "CREATE INDEX post_aliases_by_post ON post_aliases (post_id)",
             ]
         ),
+        Migration(
+            version: 8,
+            name: "expiry dates",
+            // Every public list now reads `expires_at`, so the covering indexes of migration 4
+            // hold it too (else SQLite reads each row's overflow pages again). The partial index
+            // finds the next expiry for the cache's next-change moment among the few that have one.
+            sqlite: [
+                "ALTER TABLE posts ADD COLUMN expires_at INTEGER",
+                "DROP INDEX posts_listed",
+                "CREATE INDEX posts_listed ON posts (status, published_at DESC, id DESC, slug, title, excerpt, word_count, updated_at, expires_at)",
+                "DROP INDEX posts_visibility",
+                "CREATE INDEX posts_visibility ON posts (id, status, published_at, expires_at)",
+                "CREATE INDEX posts_by_expiry ON posts (expires_at) WHERE expires_at IS NOT NULL",
+            ],
+            postgres: [
+                "ALTER TABLE posts ADD COLUMN expires_at BIGINT",
+                "DROP INDEX posts_listed",
+                "CREATE INDEX posts_listed ON posts (status, published_at DESC, id DESC) INCLUDE (slug, title, excerpt, word_count, updated_at, expires_at)",
+                "DROP INDEX posts_visibility",
+                "CREATE INDEX posts_visibility ON posts (id, status, published_at, expires_at)",
+                "CREATE INDEX posts_by_expiry ON posts (expires_at) WHERE expires_at IS NOT NULL",
+            ]
+        ),
     ]
 }

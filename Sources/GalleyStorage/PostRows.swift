@@ -11,16 +11,21 @@ enum PostRows {
     static let qualifiedSummaryColumns = summaryColumnNames.map { "posts.\($0)" }.joined(separator: ", ")
     static let allColumns = """
         id, slug, title, summary, source, html, toc, plain_text, first_paragraph, word_count,
-        status, published_at, created_at, updated_at, version, author_id, trashed_at, bylines, origin
+        status, published_at, expires_at, created_at, updated_at, version, author_id, trashed_at, bylines, origin
         """
 
-    /// Published, due, and optionally carrying a tag.
+    /// Published, due, not expired, and optionally carrying a tag.
     static func publicFilter(at now: Date, tagged tag: Slug?) -> SQLQueryString {
-        var filter: SQLQueryString = "status = 'published' AND published_at <= \(bind: now.millisecondsSince1970)"
+        var filter: SQLQueryString = "status = 'published' AND published_at <= \(bind: now.millisecondsSince1970) AND \(notExpired(at: now))"
         if let tag {
             filter += " AND id IN (SELECT post_id FROM post_tags WHERE tag_slug = \(bind: tag.rawValue))"
         }
         return filter
+    }
+
+    /// Not past its expiry at `now`, in tables joined with `posts` as well (`prefix` "posts.").
+    static func notExpired(at now: Date, prefix: String = "") -> SQLQueryString {
+        "(\(unsafeRaw: prefix)expires_at IS NULL OR \(unsafeRaw: prefix)expires_at > \(bind: now.millisecondsSince1970))"
     }
 
     static func post(slug: Slug, in db: any SQLDatabase) async throws -> Post? {
@@ -62,6 +67,7 @@ enum PostRows {
                 tags: tags[id] ?? [],
                 status: try PostStatus(rawValue: row.decode(column: "status", as: String.self)) ?? .draft,
                 publishedAt: try row.date("published_at"),
+                expiresAt: try row.optionalDate("expires_at"),
                 createdAt: try row.date("created_at"),
                 updatedAt: try row.date("updated_at"),
                 version: try row.decode(column: "version", as: Int.self),
@@ -94,7 +100,7 @@ enum PostRows {
     /// The columns a save writes, in the order of ``values(of:)``.
     private static let writtenColumns = """
         title, summary, excerpt, source, html, toc, plain_text, first_paragraph, word_count, status,
-        published_at, updated_at, version, slug, trashed_at, bylines, origin, origin_source
+        published_at, updated_at, version, slug, trashed_at, bylines, origin, origin_source, expires_at
         """
 
     private static func values(of post: Post) throws -> SQLQueryString {
@@ -106,7 +112,8 @@ enum PostRows {
             \(bind: post.publishedAt.millisecondsSince1970), \(bind: post.updatedAt.millisecondsSince1970), \(bind: post.version),
             \(bind: post.slug.rawValue), \(bind: post.trashedAt?.millisecondsSince1970),
             \(bind: String(decoding: try JSONEncoder().encode(post.bylines), as: UTF8.self)),
-            \(bind: try post.origin.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }), \(bind: post.origin?.source)
+            \(bind: try post.origin.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }), \(bind: post.origin?.source),
+            \(bind: post.expiresAt?.millisecondsSince1970)
             """
     }
 
@@ -121,7 +128,7 @@ enum PostRows {
         }
         // The order of RETURNING's rows is unspecified: each id is matched by its slug.
         var ids: [String: Int64] = [:]
-        for row in try await inChunks(rows, parameters: 20, in: db, { values in
+        for row in try await inChunks(rows, parameters: 21, in: db, { values in
             "INSERT INTO posts (\(unsafeRaw: writtenColumns), created_at, author_id) VALUES \(values) RETURNING id, slug"
         }) {
             ids[try row.decode(column: "slug", as: String.self)] = try row.decode(column: "id", as: Int64.self)

@@ -112,15 +112,17 @@ extension SQLStore {
         // 10,000 posts against 0.01 ms, two thirds of a post page's time in the database.
         try await read { db in
             let at = post.publishedAt.millisecondsSince1970
-            let now = now.millisecondsSince1970
+            let nowMS = now.millisecondsSince1970
             let newer = try await db.raw("""
                 SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE status = 'published'
-                    AND published_at >= \(bind: at) AND published_at <= \(bind: now) AND (published_at > \(bind: at) OR id > \(bind: post.id))
+                    AND published_at >= \(bind: at) AND published_at <= \(bind: nowMS) AND (published_at > \(bind: at) OR id > \(bind: post.id))
+                    AND \(PostRows.notExpired(at: now))
                 ORDER BY published_at, id LIMIT 1
                 """).all()
             let older = try await db.raw("""
                 SELECT \(unsafeRaw: PostRows.summaryColumns) FROM posts WHERE status = 'published'
-                    AND published_at <= \(bind: min(at, now)) AND (published_at < \(bind: at) OR id < \(bind: post.id))
+                    AND published_at <= \(bind: min(at, nowMS)) AND (published_at < \(bind: at) OR id < \(bind: post.id))
+                    AND \(PostRows.notExpired(at: now))
                 ORDER BY published_at DESC, id DESC LIMIT 1
                 """).all()
             return AdjacentPosts(
@@ -141,6 +143,7 @@ extension SQLStore {
                 SELECT posts.id AS id FROM \(unsafeRaw: join) ON posts.id = post_tags.post_id
                 WHERE post_tags.tag_slug IN (\(binds: post.tags.map(\.slug.rawValue))) AND post_tags.post_id != \(bind: post.id)
                     AND posts.status = 'published' AND posts.published_at <= \(bind: now.millisecondsSince1970)
+                    AND \(PostRows.notExpired(at: now, prefix: "posts."))
                 GROUP BY posts.id ORDER BY COUNT(*) DESC, posts.published_at DESC, posts.id DESC LIMIT \(bind: limit)
                 """).all()
             var ranked: [Int64] = []

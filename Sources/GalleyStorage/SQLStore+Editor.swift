@@ -49,7 +49,7 @@ extension SQLStore {
         case .all: conditions.append("trashed_at IS NULL")
         case .drafts: conditions.append("trashed_at IS NULL AND status = 'draft'")
         case .scheduled: conditions.append("trashed_at IS NULL AND status = 'published' AND published_at > \(bind: nowMS)")
-        case .published: conditions.append("trashed_at IS NULL AND status = 'published' AND published_at <= \(bind: nowMS)")
+        case .published: conditions.append("trashed_at IS NULL AND status = 'published' AND published_at <= \(bind: nowMS) AND \(PostRows.notExpired(at: now))")
         case .trash: conditions.append("trashed_at IS NOT NULL")
         }
         if let authorID { conditions.append("author_id = \(bind: authorID)") }
@@ -59,7 +59,7 @@ extension SQLStore {
             let position = dialect == .sqlite ? "instr" : "strpos"
             conditions.append("\(unsafeRaw: position)(lower(title), lower(\(bind: text))) > 0")
         }
-        var query: SQLQueryString = "SELECT id, slug, title, status, published_at, updated_at, trashed_at, author_id FROM posts WHERE "
+        var query: SQLQueryString = "SELECT id, slug, title, status, published_at, expires_at, updated_at, trashed_at, author_id FROM posts WHERE "
         for (index, condition) in conditions.enumerated() {
             if index > 0 { query += " AND " }
             query += condition
@@ -75,6 +75,7 @@ extension SQLStore {
                 title: try row.decode(column: "title", as: String.self),
                 status: PostStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .draft,
                 publishedAt: try row.date("published_at"),
+                expiresAt: try row.optionalDate("expires_at"),
                 updatedAt: try row.date("updated_at"),
                 trashedAt: try row.optionalDate("trashed_at"),
                 authorID: try row.decode(column: "author_id", as: Int64?.self)

@@ -82,13 +82,14 @@ public final class SQLStore: Store {
             SELECT revision, (
                 SELECT MIN(published_at) FROM posts
                 WHERE status = 'published' AND published_at > \(bind: now.millisecondsSince1970)
-            ) AS next_publication
+            ) AS next_publication, (
+                SELECT MIN(expires_at) FROM posts
+                WHERE expires_at > \(bind: now.millisecondsSince1970) AND status = 'published'
+            ) AS next_expiry
             FROM site_state WHERE id = 1
             """).first() }
-        return SiteState(
-            revision: try row?.decode(column: "revision", as: Int64.self) ?? 0,
-            nextPublication: try row?.optionalDate("next_publication")
-        )
+        let moments = [try row?.optionalDate("next_publication"), try row?.optionalDate("next_expiry")].compactMap { $0 }
+        return SiteState(revision: try row?.decode(column: "revision", as: Int64.self) ?? 0, nextChange: moments.min())
     }
 
     public func savePost(_ draft: PostDraft, rendered: RenderedMarkdown, at now: Date) async throws -> SaveResult {

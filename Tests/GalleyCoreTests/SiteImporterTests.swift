@@ -94,9 +94,13 @@ import Testing
         #expect(first.source.contains(#"![A dot](/media/"#))
         #expect(first.origin.map { $0.frontMatter.contains("\"series\"") } == true)
         #expect(report.warnings.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.expiry, .untranslatedTag])
-        // Past its expiry date, the old site no longer showed it.
-        #expect(try await post(store, "expired").status == .draft)
-        #expect(report.warnings.contains { $0.kind == .expiry && $0.message == "expired on 2021-01-01: imported as a draft" })
+        // Past its expiry date: the old site no longer showed it, and neither does Galley; the
+        // post keeps its status and its date, so an author can see why.
+        let expired = try await post(store, "expired")
+        #expect(expired.status == .published)
+        #expect(expired.expiresAt == Date(timeIntervalSince1970: 1_609_455_600))
+        #expect(await store.publishedPost(slug: expired.slug, at: Self.now) == nil)
+        #expect(report.warnings.contains { $0.kind == .expiry && $0.message == "expired on 2021-01-01: imported, not public" })
 
         let bundle = try await post(store, "bundle")
         #expect(bundle.origin?.aliases == ["/custom/bundle"])

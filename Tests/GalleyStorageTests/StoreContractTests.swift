@@ -175,16 +175,68 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func siteStateNamesTheNextScheduledPublication(kind: StoreKind) async throws {
         try await kind.withStore { store in
-            #expect(try await store.siteState(at: Self.t0).nextPublication == nil)
+            #expect(try await store.siteState(at: Self.t0).nextChange == nil)
             let soon = Self.t0.addingTimeInterval(60)
             let later = Self.t0.addingTimeInterval(3600)
             _ = try await save(store, .fixture(slug: "public", date: Self.t0.addingTimeInterval(-60)))
             _ = try await save(store, .fixture(slug: "later", date: later))
             _ = try await save(store, .fixture(slug: "soon", date: soon))
             _ = try await save(store, .fixture(slug: "draft", date: soon.addingTimeInterval(-30), status: .draft))
-            #expect(try await store.siteState(at: Self.t0).nextPublication == soon)
-            #expect(try await store.siteState(at: soon).nextPublication == later)
-            #expect(try await store.siteState(at: later).nextPublication == nil)
+            #expect(try await store.siteState(at: Self.t0).nextChange == soon)
+            #expect(try await store.siteState(at: soon).nextChange == later)
+            #expect(try await store.siteState(at: later).nextChange == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anExpiringPostIsPublicUntilItsExpiryOnEveryList(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let expiry = Self.t0.addingTimeInterval(600)
+            var offer = PostDraft.fixture(slug: "offer", source: "A limited **offer** of caramel.", date: Self.t0.addingTimeInterval(-7_200), tags: ["deals", "food"])
+            offer.expiresAt = expiry
+            offer.origin = PostOrigin(source: "content/offer.md", aliases: ["/2023/offer"])
+            let saved = try await save(store, offer).post
+            #expect(saved.expiresAt == expiry)
+            let older = try await save(store, .fixture(slug: "older", date: Self.t0.addingTimeInterval(-10_800), tags: ["food"])).post
+            let newer = try await save(store, .fixture(slug: "newer", date: Self.t0.addingTimeInterval(-3_600), tags: ["food"])).post
+            #expect(try await store.siteState(at: Self.t0).nextChange == expiry)
+
+            // Before the expiry, it is everywhere a public post is.
+            let before = expiry.addingTimeInterval(-1)
+            #expect(try await store.publishedPost(slug: saved.slug, at: before) != nil)
+            #expect(try await store.publishedPosts(PageRequest(), tagged: nil, at: before).items.map(\.slug.rawValue) == ["newer", "offer", "older"])
+            #expect(try await store.publishedArchive(at: before).count == 3)
+            #expect(try await store.latestPosts(limit: 10, tagged: nil, at: before).count == 3)
+            #expect(try await store.search(SearchQuery("caramel"), page: PageRequest(), at: before).total == 1)
+            #expect(try await store.publicTags(at: before).first { $0.tag.slug.rawValue == "deals" }?.count == 1)
+            #expect(try await store.adjacentPosts(to: newer, at: before).older?.id == saved.id)
+            #expect(try await store.relatedPosts(to: older, limit: 3, at: before).map(\.id).contains(saved.id))
+            #expect(try await store.aliasTarget("/2023/offer", at: before) == saved.slug)
+            #expect(try await store.postListings(.published, matching: "", authorID: nil, limit: 10, at: before).count == 3)
+
+            // At its expiry, it is on none of them, with no write in between.
+            #expect(try await store.publishedPost(slug: saved.slug, at: expiry) == nil)
+            #expect(try await store.publishedPosts(PageRequest(), tagged: nil, at: expiry).items.map(\.slug.rawValue) == ["newer", "older"])
+            #expect(try await store.publishedPosts(PageRequest(), tagged: try Slug("deals"), at: expiry).total == 0)
+            #expect(try await store.publishedArchive(at: expiry).count == 2)
+            #expect(try await store.latestPosts(limit: 10, tagged: nil, at: expiry).count == 2)
+            #expect(try await store.search(SearchQuery("caramel"), page: PageRequest(), at: expiry).total == 0)
+            #expect(try await store.publicTags(at: expiry).first { $0.tag.slug.rawValue == "deals" } == nil)
+            #expect(try await store.adjacentPosts(to: newer, at: expiry).older?.id == older.id)
+            #expect(try await store.adjacentPosts(to: older, at: expiry).newer?.id == newer.id)
+            #expect(try await !store.relatedPosts(to: older, limit: 3, at: expiry).map(\.id).contains(saved.id))
+            #expect(try await store.aliasTarget("/2023/offer", at: expiry) == nil)
+            #expect(try await store.postListings(.published, matching: "", authorID: nil, limit: 10, at: expiry).count == 2)
+            let listed = try await store.postListings(.all, matching: "offer", authorID: nil, limit: 10, at: expiry)
+            #expect(listed.map { $0.state(at: expiry) } == ["expired"])
+            #expect(try await store.siteState(at: expiry).nextChange == nil)
+
+            // An edit that clears the expiry brings it back.
+            var kept = saved.draft
+            kept.expiresAt = nil
+            let edited = try await store.savePost(PostEdit(id: saved.id, draft: kept, baseVersion: saved.version, userID: nil), rendered: Self.renderer.render(kept.source), at: expiry)
+            #expect(edited.outcome == .updated)
+            #expect(try await store.publishedPost(slug: saved.slug, at: expiry.addingTimeInterval(86_400)) != nil)
         }
     }
 

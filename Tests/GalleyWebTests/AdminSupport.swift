@@ -117,11 +117,14 @@ final class Browser: Sendable {
     }
 
     /// Saves the editor's form for `postID` (nil: a new post) and returns the response.
-    func save(_ postID: Int64?, title: String, source: String, version: Int?, status: String = "draft", slug: String = "", publishAt: String = "", tags: String = "") async throws -> Page {
+    func save(
+        _ postID: Int64?, title: String, source: String, version: Int?, status: String = "draft", slug: String = "",
+        publishAt: String = "", unpublishAt: String = "", tags: String = ""
+    ) async throws -> Page {
         let token = try await csrf()
         return try await post(postID.map { "/admin/posts/\($0)" } ?? "/admin/posts", [
             ("_csrf", token), ("title", title), ("slug", slug), ("tags", tags), ("summary", ""), ("status", status),
-            ("publish_at", publishAt), ("source", source), ("version", version.map(String.init) ?? ""), ("action", "save"),
+            ("publish_at", publishAt), ("unpublish_at", unpublishAt), ("source", source), ("version", version.map(String.init) ?? ""), ("action", "save"),
         ])
     }
 }

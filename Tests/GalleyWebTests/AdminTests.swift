@@ -246,6 +246,36 @@ import Testing
         }
     }
 
+    @Test func anUnpublishTimeTakesThePostDownAtItsSecondAndTheEditorShowsIt() async throws {
+        let blog = AdminBlog()
+        try await blog.user("ada@example.com")
+        try await blog.test { browser in
+            try await browser.signIn("ada@example.com")
+            let publish = DateFormatter.utcField.string(from: blog.clock.now.addingTimeInterval(-60))
+            let end = blog.clock.now.addingTimeInterval(3600)
+            let unpublish = DateFormatter.utcField.string(from: end)
+            let early = try await browser.save(nil, title: "Offer", source: "Cheap.", version: nil, status: "published", slug: "offer", publishAt: publish, unpublishAt: publish)
+            #expect(early.status == .badRequest)
+            #expect(early.body.contains("must be later than"))
+            let garbled = try await browser.save(nil, title: "Offer", source: "Cheap.", version: nil, status: "published", slug: "offer", unpublishAt: "soon")
+            #expect(garbled.status == .badRequest)
+            #expect(garbled.body.contains("The unpublish date must look like"))
+
+            let saved = try await browser.save(nil, title: "Offer", source: "Cheap.", version: nil, status: "published", slug: "offer", publishAt: publish, unpublishAt: unpublish)
+            #expect(saved.status == .seeOther)
+            let editor = try await browser.get(try #require(saved.location))
+            #expect(editor.body.contains(#"name="unpublish_at" type="datetime-local" value="\#(unpublish)""#))
+            #expect(try await blog.store.post(slug: Slug("offer"))?.expiresAt == end)
+            #expect(try await browser.get("/posts/offer").status == .ok)
+            blog.clock.advance(by: 3599)
+            #expect(try await browser.get("/").body.contains("Offer"))
+            blog.clock.advance(by: 1)
+            #expect(try await browser.get("/posts/offer").status == .notFound)
+            #expect(try await browser.get("/").body.contains("Offer") == false)
+            #expect(try await browser.get("/admin?filter=all").body.contains("state-expired"))
+        }
+    }
+
     @Test func changingAPublishedSlugKeepsAPermanentRedirect() async throws {
         let blog = AdminBlog()
         try await blog.user("ada@example.com")

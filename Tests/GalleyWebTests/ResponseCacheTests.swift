@@ -22,8 +22,14 @@ import Testing
             SiteConfiguration(baseURL: "https://blog.example.com", title: "Cached", clock: { [clock] in clock.now })
         }
 
-        func publish(_ slug: String, at date: Date = ResponseCacheTests.now.addingTimeInterval(-3600), source: String = "Some *text*.\n") async throws {
-            let draft = PostDraft(slug: try Slug(slug), title: "Post \(slug)", summary: "", source: source, tags: .named(["t"]), status: .published, publishedAt: date)
+        func publish(
+            _ slug: String, at date: Date = ResponseCacheTests.now.addingTimeInterval(-3600), until expiry: Date? = nil,
+            source: String = "Some *text*.\n"
+        ) async throws {
+            let draft = PostDraft(
+                slug: try Slug(slug), title: "Post \(slug)", summary: "", source: source, tags: .named(["t"]), status: .published,
+                publishedAt: date, expiresAt: expiry
+            )
             _ = try await PostWriter(store: store).save(draft)
         }
 
@@ -110,6 +116,29 @@ import Testing
             #expect(try await client.get("/").body.contains("Post scheduled"))
             #expect(try await client.get("/feed.xml").body.contains("Post scheduled"))
             #expect(try await client.get("/posts/scheduled").status == .ok)
+        }
+    }
+
+    @Test func anExpiringPostGoesAtItsMomentAndNotASecondLater() async throws {
+        let blog = Fixture()
+        let expiry = Self.now.addingTimeInterval(600)
+        try await blog.publish("staying")
+        try await blog.publish("offer", until: expiry)
+        try await blog.test { (client: any TestClientProtocol) async throws -> Void in
+            // Cached while it is up…
+            for path in ["/", "/feed.xml", "/tags/t", "/sitemap.xml", "/archive"] {
+                #expect(try await client.get(path).body.contains("offer"), "\(path)")
+            }
+            #expect(try await client.get("/posts/offer").status == .ok)
+            blog.clock.set(expiry.addingTimeInterval(-1))
+            #expect(try await client.get("/").body.contains("Post offer"))
+            // …and gone from every cached page at its second, with no write in between.
+            blog.clock.set(expiry)
+            for path in ["/", "/feed.xml", "/tags/t", "/sitemap.xml", "/archive"] {
+                #expect(try await client.get(path).body.contains("offer") == false, "\(path)")
+            }
+            #expect(try await client.get("/posts/offer").status == .notFound)
+            #expect(try await client.get("/posts/staying").status == .ok)
         }
     }
 
@@ -243,7 +272,7 @@ final class MovableClock: Sendable {
         StoredResponse(headers: [.contentType: "text/plain"], body: ByteBuffer(repeating: UInt8(ascii: "x"), count: bytes), compressible: false)
     }
 
-    let generation = SiteState(revision: 1, nextPublication: nil)
+    let generation = SiteState(revision: 1, nextChange: nil)
 
     @Test func theLeastRecentlyUsedEntryGoesFirst() {
         let entry = Self.response(bytes: 1000)
@@ -275,8 +304,8 @@ final class MovableClock: Sendable {
     @Test func anotherGenerationMisses() {
         let cache = ResponseCache(budget: 1 << 20)
         cache.store(Self.response(bytes: 10), for: "/", in: generation)
-        #expect(cache.lookup("/", in: SiteState(revision: 2, nextPublication: nil)) == nil)
-        #expect(cache.lookup("/", in: SiteState(revision: 1, nextPublication: Date())) == nil)
+        #expect(cache.lookup("/", in: SiteState(revision: 2, nextChange: nil)) == nil)
+        #expect(cache.lookup("/", in: SiteState(revision: 1, nextChange: Date())) == nil)
         #expect(cache.lookup("/", in: generation) != nil)
         #expect(cache.statistics.hits == 1)
     }
@@ -297,7 +326,7 @@ final class MovableClock: Sendable {
         }
         #expect(waiting.allSatisfy { $0 === render })
         // Another generation's request does not take the older render's page.
-        guard case .render(let newer) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextPublication: nil)) else {
+        guard case .render(let newer) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextChange: nil)) else {
             Issue.record("a request of another generation renders its own")
             return
         }
@@ -311,14 +340,14 @@ final class MovableClock: Sendable {
         #expect(try await render.wait() === page, "a wait after the render ended answers at once")
         #expect(cache.lookup("/p", in: generation) === page)
         // The older render ending left the newer one in place: its generation's requests still wait.
-        guard case .wait(let same) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextPublication: nil)) else {
+        guard case .wait(let same) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextChange: nil)) else {
             Issue.record("the newer render is still the one to wait for")
             return
         }
         #expect(same === newer)
         cache.finish(newer, for: "/p", with: .success(nil))
         #expect(try await same.wait() == nil, "a render that made no page hands the waiting requests nothing")
-        guard case .render(let failing) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextPublication: nil)) else {
+        guard case .render(let failing) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextChange: nil)) else {
             Issue.record("after a render without a page, the next request renders again")
             return
         }
@@ -326,7 +355,7 @@ final class MovableClock: Sendable {
         await #expect(throws: GalleyError(.unavailable, "down"), "the waiting requests fail as the render did") {
             try await failing.wait()
         }
-        guard case .render(let cancelled) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextPublication: nil)) else {
+        guard case .render(let cancelled) = cache.lookupOrRender("/p", in: SiteState(revision: 2, nextChange: nil)) else {
             Issue.record("a failed render keeps nothing")
             return
         }

@@ -501,16 +501,14 @@ public struct SiteImporter: Sendable {
             if let terms = front.entries.last(where: { $0.key == taxonomy })?.value.texts { tags += terms }
             if let terms = front.entries.last(where: { $0.key == "taxonomies" })?.value[taxonomy]?.texts { tags += terms }
         }
-        // An expiry date that has passed: the old site no longer showed the page. One to come
-        // is reported: Galley does not yet take a post down by date.
-        var expired = false
+        // The post keeps its expiry and is public until then, as on the old site: one that has
+        // passed comes in but stays hidden, as the old site no longer showed it.
         if let expires = front.expires {
-            expired = expires <= clock()
             warnings.append(.init(
                 kind: .expiry, path: shown, line: nil,
-                message: expired
-                    ? "expired on \(Self.day(expires, in: layout.timeZone)): imported as a draft"
-                    : "expires on \(Self.day(expires, in: layout.timeZone)): imported as public; Galley does not unpublish by date yet"
+                message: expires <= clock()
+                    ? "expired on \(Self.day(expires, in: layout.timeZone)): imported, not public"
+                    : "expires on \(Self.day(expires, in: layout.timeZone)): public until then"
             ))
         }
         let summary = front.summary?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -521,8 +519,9 @@ public struct SiteImporter: Sendable {
             summary: summary,
             source: body.drop(while: \.isNewline).description,
             tags: .named(tags),
-            status: front.draft || expired || folder.drafts || pathInFolder.split(separator: "/").contains("_drafts") ? .draft : .published,
+            status: front.draft || folder.drafts || pathInFolder.split(separator: "/").contains("_drafts") ? .draft : .published,
             publishedAt: page.date,
+            expiresAt: front.expires?.truncatedToMilliseconds,
             updatedAt: front.updated.map { max($0.truncatedToMilliseconds, page.date) } ?? page.date,
             bylines: front.authors
         )

@@ -37,12 +37,12 @@ enum AdminFormats {
     /// The value of a `datetime-local` field, in UTC.
     static func fieldValue(_ date: Date) -> String { field.string(from: date) }
 
-    static func parseField(_ text: String) throws -> Date? {
+    static func parseField(_ text: String, naming field: String = "publish date") throws -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return nil }
         // Browsers send seconds when the field has them.
-        if let date = field.date(from: String(trimmed.prefix(16))) { return date }
-        throw GalleyError(.invalidInput, "the publish date must look like 2026-05-17T09:30 (UTC), got '\(trimmed.prefix(40))'")
+        if let date = Self.field.date(from: String(trimmed.prefix(16))) { return date }
+        throw GalleyError(.invalidInput, "the \(field) must look like 2026-05-17T09:30 (UTC), got '\(trimmed.prefix(40))'")
     }
 
     static func size(_ bytes: Int) -> String {
@@ -143,8 +143,12 @@ struct EditorFields: Sendable {
     var source: String
     var status: PostStatus
     var publishAt: String
+    var unpublishAt: String
 
-    init(title: String = "", slug: String = "", tags: String = "", summary: String = "", source: String = "", status: PostStatus = .draft, publishAt: String = "") {
+    init(
+        title: String = "", slug: String = "", tags: String = "", summary: String = "", source: String = "",
+        status: PostStatus = .draft, publishAt: String = "", unpublishAt: String = ""
+    ) {
         self.title = title
         self.slug = slug
         self.tags = tags
@@ -152,13 +156,15 @@ struct EditorFields: Sendable {
         self.source = source
         self.status = status
         self.publishAt = publishAt
+        self.unpublishAt = unpublishAt
     }
 
     init(_ post: Post) {
         self.init(
             title: post.title, slug: post.slug.rawValue, tags: post.tags.map(\.name).joined(separator: ", "),
             summary: post.summary, source: post.source, status: post.status,
-            publishAt: post.status == .published ? AdminFormats.fieldValue(post.publishedAt) : ""
+            publishAt: post.status == .published ? AdminFormats.fieldValue(post.publishedAt) : "",
+            unpublishAt: post.expiresAt.map(AdminFormats.fieldValue) ?? ""
         )
     }
 
@@ -167,7 +173,7 @@ struct EditorFields: Sendable {
             title: form.text("title"), slug: form.text("slug").trimmingCharacters(in: .whitespaces),
             tags: form.text("tags"), summary: form.text("summary"), source: form.text("source"),
             status: form["status"] == PostStatus.published.rawValue ? .published : .draft,
-            publishAt: form.text("publish_at")
+            publishAt: form.text("publish_at"), unpublishAt: form.text("unpublish_at")
         )
     }
 
@@ -178,10 +184,14 @@ struct EditorFields: Sendable {
         guard trimmedTitle.count <= 300 else { throw GalleyError(.invalidInput, "a title can have at most 300 characters") }
         let slug = slug.isEmpty ? Slug(deriving: trimmedTitle) : try Slug(slug.lowercased())
         let date = try AdminFormats.parseField(publishAt) ?? (previous?.status == .published ? previous?.publishedAt : nil) ?? now
+        let expiry = try AdminFormats.parseField(unpublishAt, naming: "unpublish date")
+        if let expiry, expiry <= date {
+            throw GalleyError(.invalidInput, "“Unpublish at” must be later than “Publish at”, or empty to keep the post up")
+        }
         return PostDraft(
             slug: slug, title: trimmedTitle, summary: summary.trimmingCharacters(in: .whitespacesAndNewlines),
             source: source, tags: .named(tags.split(separator: ",").map(String.init)), status: status,
-            publishedAt: date
+            publishedAt: date, expiresAt: expiry
         )
     }
 }
@@ -216,6 +226,7 @@ struct EditorPage: AdminView {
         let draftSelected: Bool
         let publishedSelected: Bool
         let publishAt: String
+        let unpublishAt: String
     }
 
     struct AutosaveNotice {
@@ -233,7 +244,8 @@ struct EditorPage: AdminView {
         self.version = version.map(String.init) ?? ""
         self.fields = Fields(
             title: fields.title, slug: fields.slug, tags: fields.tags, summary: fields.summary, source: fields.source,
-            draftSelected: fields.status == .draft, publishedSelected: fields.status == .published, publishAt: fields.publishAt
+            draftSelected: fields.status == .draft, publishedSelected: fields.status == .published, publishAt: fields.publishAt,
+            unpublishAt: fields.unpublishAt
         )
         self.previewHTML = previewHTML
         self.notice = notice

@@ -53,7 +53,7 @@ final class SiteWatcher: Service, Sendable {
         let now = clock()
         let localChanges = store.localChanges.value
         guard let known = known.withLock({ $0 }), known.localChanges == localChanges,
-              known.generation.nextPublication.map({ now < $0 }) ?? true
+              known.generation.nextChange.map({ now < $0 }) ?? true
         else { return nil }
         return known.generation
     }
