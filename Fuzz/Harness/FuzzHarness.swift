@@ -34,6 +34,10 @@ public enum FuzzHarness {
         case .jpeg?: precondition(upload.starts(with: [0xFF, 0xD8, 0xFF]), "JPEG without its signature")
         case .gif?: precondition(upload.starts(with: Array("GIF8".utf8)), "GIF without its signature")
         case .webp?: precondition(upload.starts(with: Array("RIFF".utf8)) && upload.count >= 12, "WebP without its signature")
+        case .svg?:
+            let text = String(decoding: upload, as: UTF8.self)
+            precondition(!upload.contains(0) && String(validating: upload, as: UTF8.self) != nil, "SVG that is not text")
+            precondition(text.contains("<svg") && text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }.first == "<", "SVG that does not start with markup")
         case nil: _ = ImageKind.refusal(for: upload)
         }
     }

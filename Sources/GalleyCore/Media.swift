@@ -61,11 +61,17 @@ public struct MediaInfo: Sendable, Equatable {
 
 /// The image formats Galley accepts, told apart by their first bytes, never by the name or the
 /// type the browser claims.
+///
+/// SVG is a document that can hold script, and Galley keeps it as it came: it is safe because of
+/// how it is shown. A page shows it only through `<img>` (the sanitizer drops `<object>`,
+/// `<embed>` and inline SVG), where browsers run no script and load nothing; opened on its own,
+/// `/media/` serves every file with `Content-Security-Policy: default-src 'none'; sandbox`, so a
+/// script in it cannot run and its origin is nobody's.
 public enum ImageKind: String, Sendable, CaseIterable {
-    case png, jpeg, gif, webp
+    case png, jpeg, gif, webp, svg
 
     public var fileExtension: String { self == .jpeg ? "jpg" : rawValue }
-    public var contentType: String { "image/\(rawValue)" }
+    public var contentType: String { self == .svg ? "image/svg+xml" : "image/\(rawValue)" }
 
     public init?(fileExtension: String) {
         guard let kind = Self.allCases.first(where: { $0.fileExtension == fileExtension }) else { return nil }
@@ -86,18 +92,96 @@ public enum ImageKind: String, Sendable, CaseIterable {
             self = .gif
         } else if starts(Array("RIFF".utf8)), starts(Array("WEBP".utf8), at: 8) {
             self = .webp
+        } else if SVGSniffer.isSVG(bytes) {
+            self = .svg
         } else {
             return nil
         }
     }
 
-    /// Why `bytes` are refused, for the author: SVG is named, since it is an image that can
-    /// carry script.
+    /// Why `bytes` are refused, for the author.
     public static func refusal(for bytes: some Collection<UInt8>) -> GalleyError {
-        let text = String(decoding: bytes.prefix(512), as: UTF8.self).lowercased()
-        if text.contains("<svg") {
-            return GalleyError(.invalidInput, "SVG images are refused: they can carry script, and Galley has no SVG sanitiser yet")
+        if let problem = SVGSniffer.problem(bytes) {
+            return GalleyError(.invalidInput, "this SVG image is refused: \(problem)")
         }
-        return GalleyError(.invalidInput, "only PNG, JPEG, GIF and WebP images can be uploaded")
+        return GalleyError(.invalidInput, "only PNG, JPEG, GIF, WebP and SVG images can be uploaded")
+    }
+}
+
+/// Tells an SVG document by its start: UTF-8 text whose first element, after an optional byte
+/// order mark, XML declaration, comments, a document type and white space, is `<svg`. Refused
+/// even so: a NUL or a byte that is not UTF-8 (not text), and a document type with an internal
+/// subset (entity declarations: the "billion laughs" that would stall a reader's browser).
+enum SVGSniffer {
+    enum Verdict: Equatable {
+        case notSVG, svg
+        case refused(String)
+    }
+
+    /// How far into the file the first element may start.
+    static let prologLimit = 16 * 1024
+
+    static func isSVG(_ bytes: some Collection<UInt8>) -> Bool { verdict(bytes) == .svg }
+
+    /// Why a file that starts as SVG cannot be kept; nil when it does not start as SVG, or is fine.
+    static func problem(_ bytes: some Collection<UInt8>) -> String? {
+        if case .refused(let why) = verdict(bytes) { return why }
+        return nil
+    }
+
+    static func verdict(_ bytes: some Collection<UInt8>) -> Verdict {
+        switch prolog(Array(bytes.prefix(prologLimit))) {
+        case .notSVG: return .notSVG
+        case .refused(let why): return .refused(why)
+        case .svg:
+            if bytes.contains(0) { return .refused("it holds a NUL byte, so it is not text") }
+            if String(validating: Array(bytes), as: UTF8.self) == nil { return .refused("it is not UTF-8 text") }
+            return .svg
+        }
+    }
+
+    /// Reads the prolog of `head` up to its first element.
+    private static func prolog(_ head: [UInt8]) -> Verdict {
+        var index = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        func starts(_ literal: String, caseInsensitive: Bool = false) -> Bool {
+            let literal = Array(literal.utf8)
+            guard index + literal.count <= head.count else { return false }
+            return zip(head[index..<index + literal.count], literal).allSatisfy { byte, expected in
+                caseInsensitive ? byte | 0x20 == expected | 0x20 : byte == expected
+            }
+        }
+        func skip(past end: String) -> Bool {
+            let end = Array(end.utf8)
+            var at = index
+            while at + end.count <= head.count {
+                if head[at..<at + end.count].elementsEqual(end) {
+                    index = at + end.count
+                    return true
+                }
+                at += 1
+            }
+            return false
+        }
+        while index < head.count {
+            if [0x20, 0x09, 0x0A, 0x0D].contains(head[index]) {
+                index += 1
+            } else if starts("<?xml") {
+                guard skip(past: "?>") else { return .notSVG }
+            } else if starts("<!--") {
+                guard skip(past: "-->") else { return .notSVG }
+            } else if starts("<!doctype", caseInsensitive: true) {
+                guard let end = head[index...].firstIndex(where: { $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "[") }) else { return .notSVG }
+                if head[end] == UInt8(ascii: "[") {
+                    let declaresSVG = String(decoding: head[index..<end], as: UTF8.self).lowercased().contains("svg")
+                    return declaresSVG ? .refused("its DOCTYPE declares entities") : .notSVG
+                }
+                index = end + 1
+            } else {
+                guard starts("<svg"), index + 4 < head.count else { return .notSVG }
+                let after = head[index + 4]
+                return [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ">"), UInt8(ascii: "/")].contains(after) ? .svg : .notSVG
+            }
+        }
+        return .notSVG
     }
 }

@@ -406,9 +406,20 @@ import Testing
             #expect(try await browser.get("/media/\(sha).gif").status == .notFound)
             #expect(try await browser.get("/media/nothing.png").status == .notFound)
 
-            let svg = try await upload(Array(#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.utf8), type: "image/png")
-            #expect(svg.status == .badRequest)
-            #expect(svg.body.contains("SVG"))
+            // SVG is kept as it came, script and all, and served so that nothing in it can run.
+            let drawing = Array(#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.utf8)
+            let svg = try await upload(drawing, type: "image/png", name: "d.svg")
+            #expect(svg.status == .created)
+            let svgPath = "/media/\(Media.sha256(of: drawing)).svg"
+            #expect(svg.body.contains(svgPath))
+            let servedSVG = try await browser.get(svgPath)
+            #expect(servedSVG.headers[.contentType] == "image/svg+xml")
+            #expect(servedSVG.headers[.contentSecurityPolicy]?.contains("sandbox") == true)
+            #expect(servedSVG.headers[.init("X-Content-Type-Options")!] == "nosniff")
+            #expect(Array(servedSVG.body.utf8) == drawing)
+            let entities = try await upload(Array(#"<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg>&a;</svg>"#.utf8), type: "image/svg+xml")
+            #expect(entities.status == .badRequest)
+            #expect(entities.body.contains("DOCTYPE declares entities"))
             #expect(try await upload(Array("just text".utf8), type: "image/jpeg").status == .badRequest, "the claimed type is not believed")
             let big = try await upload(AdminTestImages.png + [UInt8](repeating: 0, count: 70 * 1024))
             #expect(big.status == .contentTooLarge)

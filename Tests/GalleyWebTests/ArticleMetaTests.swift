@@ -2,7 +2,8 @@
 import Testing
 
 /// The post page's `og:image` is the first image of the post: found by a byte search that must
-/// agree with the regular expression it replaced.
+/// agree with the regular expression it replaced (social sites show no SVG, so those are passed
+/// over).
 @Suite struct ArticleMetaTests {
     @Test(arguments: [
         "<p>no image here</p>",
@@ -21,5 +22,10 @@ import Testing
     func firstImageSourceAgreesWithTheRegex(html: String) {
         let expected = html.firstMatch(of: /<img [^>]*src="([^"]+)"/).map { String($0.1) }
         #expect(ArticleMeta.firstImageSource(in: html) == expected)
+    }
+
+    @Test func svgImagesArePassedOverForSocialCards() {
+        #expect(ArticleMeta.firstImageSource(in: #"<img src="/media/a.svg"><p><img src="/media/b.png"></p>"#) == "/media/b.png")
+        #expect(ArticleMeta.firstImageSource(in: #"<img src="/media/only.SVG">"#) == nil)
     }
 }

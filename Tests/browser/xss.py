@@ -15,11 +15,14 @@ by recorders and every Content-Security-Policy violation is recorded. Passes whe
   embed, base, meta refresh or frame but the allowed video hosts, sandboxed;
 - the page's structure is intact: one article, the post's last words inside its body, the site
   footer outside it; titles and summaries appear as the text that was written;
-- pages without payloads report no CSP violation at all.
+- pages without payloads report no CSP violation at all;
+- hostile SVG files, uploaded as images, run nothing: neither shown by a post through <img> nor
+  opened on their own (the same files opened as `data:` URLs do run, so the check can see it).
 
 Usage: xss.py GALLEY_BINARY [--sample N]   (every Nth payload and URL; default 1, all of them)
 """
 
+import base64
 import html
 import json
 import re
@@ -34,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "deploy"))
 from harness import Checks, cookie_value, field, request  # noqa: E402
 from support import chromium, serve, shut_down  # noqa: E402
-from xss_payloads import HTML_PAYLOADS, URL_CONTEXTS, URLS  # noqa: E402
+from xss_payloads import HTML_PAYLOADS, SVG_FILES, URL_CONTEXTS, URLS  # noqa: E402
 
 from selenium.webdriver.common.by import By  # noqa: E402
 
@@ -290,6 +293,47 @@ def main():
             others = violations if clean else [v for v in violations if v not in images]
             check(not others, f"{path}: no CSP violation{' (a page without payloads)' if clean else ''}, but {others[:3]}")
             check(not problems, f"{path}: {problems[:4]}")
+
+        # Hostile SVG files: uploaded, shown by a post, and opened on their own.
+        _, media_page = admin.get("/admin/media")
+        svg_paths = []
+        for number, svg in enumerate(SVG_FILES):
+            status, _, text = request(port, "/admin/media", "POST", {
+                "Cookie": admin.cookie, "X-CSRF-Token": field(media_page, "_csrf"), "X-File-Name": f"hostile-{number}.svg",
+                "Origin": base, "Content-Type": "image/svg+xml"}, svg.encode())[:3]
+            check(status in (200, 201), f"SVG {number} was accepted as an image ({status} {text[:200]})")
+            if status in (200, 201):
+                svg_paths.append(json.loads(text)["path"])
+        images = "\n\n".join(f"![hostile {n}]({path})" for n, path in enumerate(svg_paths))
+        svg_post = f"Start of xss-svg.\n\n{images}\n\nEND-xss-svg\n"
+        status, _, _ = admin.post("/admin/posts", [
+            ("_csrf", csrf), ("title", "SVG images"), ("slug", "xss-svg"), ("tags", ""), ("summary", "Hostile SVG images."),
+            ("source", svg_post), ("status", "published"), ("action", "save")])
+        check(status == 303, f"a post shows the SVG images ({status})")
+        expected["xss-svg"] = {"title": "SVG images", "summary": "Hostile SVG images.", "sentinel": "END-xss-svg", "body": svg_post}
+
+        def marked():
+            return driver.execute_script("return document.documentElement.getAttribute('data-ran')")
+
+        visit("/posts/xss-svg", "post", expected["xss-svg"])
+        loaded = driver.execute_script("return [...document.querySelectorAll('.post-body img')].filter(i => i.complete && i.naturalWidth > 0).length")
+        check(loaded == len(svg_paths), f"the post shows all {len(svg_paths)} SVG images ({loaded} loaded)")
+        for number, path in enumerate(svg_paths):
+            status, headers, _, _ = request(port, path)
+            check(headers.get("content-type") == "image/svg+xml" and "sandbox" in headers.get("content-security-policy", ""),
+                  f"{path} is served as SVG under a sandbox policy: {headers.get('content-type')}, {headers.get('content-security-policy')}")
+            driver.get(base + path)
+            check(marked() is None and not driver.execute_script("return window.__xss || []"), f"SVG {number} opened on its own ran nothing ({marked()})")
+            for element in driver.find_elements(By.CSS_SELECTOR, "a, rect"):
+                try:
+                    element.click()
+                except Exception:  # noqa: BLE001 - an element that cannot be clicked is fine
+                    pass
+            check(marked() is None, f"SVG {number} ran nothing when clicked ({marked()})")
+        # The control: opened without Galley's headers, the first two files do run.
+        driver.get("data:image/svg+xml;base64," + base64.b64encode(SVG_FILES[0].encode()).decode())
+        check(marked() == "script", f"the control: the same SVG as a data: URL runs its script ({marked()})")
+        print(f"xss: {len(svg_paths)} hostile SVG images shown by a post and opened on their own, none ran")
 
         # Pages without payloads first: their policy reports nothing at all.
         for path in ("/posts/welcome-to-galley", "/search?q=nothing-matches-this", "/tags/xss-url/feed.xml"):

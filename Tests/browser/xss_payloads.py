@@ -366,3 +366,17 @@ URL_CONTEXTS = [
     "<{u}>",
     "[md-ref][r]\n\n[r]: {u}",
 ]
+
+# SVG files uploaded as images. Galley keeps them as they came (no SVG sanitizer) and relies on
+# how they are shown: only through <img> on its pages, and on their own under a sandbox CSP. Each
+# would, if its script ran, mark the document (`data-ran`) and call alert().
+MARK = "document.documentElement.setAttribute('data-ran','{how}');alert('{how}')"
+SVG_FILES = [
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><script>' + MARK.format(how="script") + '</script><rect width="40" height="40"/></svg>',
+    '<?xml version="1.0"?>\n<!-- a drawing -->\n<svg xmlns="http://www.w3.org/2000/svg" onload="' + MARK.format(how="onload") + '" width="40" height="40"><circle r="20" cx="20" cy="20"/></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40">'
+    '<a xlink:href="javascript:' + MARK.format(how="link") + '"><rect width="40" height="40"/></a>'
+    '<foreignObject width="40" height="40"><iframe xmlns="http://www.w3.org/1999/xhtml" srcdoc="&lt;script&gt;parent.' + MARK.format(how="iframe") + '&lt;/script&gt;"></iframe></foreignObject>'
+    '<image href="x" onerror="' + MARK.format(how="onerror") + '"/><set attributeName="onmouseover" to="' + MARK.format(how="set") + '"/></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><script href="data:text/javascript,' + MARK.format(how="external") + '"/><style>@import url(http://127.0.0.1:9/x.css);</style></svg>',
+]

@@ -644,7 +644,7 @@ public struct SiteImporter: Sendable {
         guard let data = try? Data(contentsOf: file) else { return .failure(GalleyError(.invalidInput, "cannot be read")) }
         let bytes = [UInt8](data)
         guard let kind = ImageKind(sniffing: bytes) else {
-            return .failure(ContentLinks.isImagePath(file.path) ? ImageKind.refusal(for: bytes) : GalleyError(.invalidInput, "only PNG, JPEG, GIF and WebP images are stored; the link is kept as it was"))
+            return .failure(ContentLinks.isImagePath(file.path) ? ImageKind.refusal(for: bytes) : GalleyError(.invalidInput, "only PNG, JPEG, GIF, WebP and SVG images are stored; the link is kept as it was"))
         }
         return .success(Media(sha256: Media.sha256(of: bytes), kind: kind, bytes: bytes, originalName: file.lastPathComponent, uploadedBy: nil, createdAt: now))
     }

@@ -126,7 +126,8 @@ enum StructuredData {
 extension ArticleMeta {
     /// What `/<img [^>]*src="([^"]+)"/` captures first in `html`, found by looking at bytes: the
     /// `Regex` ran over a whole post's HTML on every render and was 8 % of a cache miss (perf).
-    /// As the pattern's greedy `[^>]*` does, the last `src="` of the tag wins.
+    /// As the pattern's greedy `[^>]*` does, the last `src="` of the tag wins. SVG images are
+    /// passed over: social sites do not show them on cards.
     static func firstImageSource(in html: String) -> String? {
         // Read in place: the post's HTML is tens of kilobytes, copied on every render before.
         html.utf8.withContiguousStorageIfAvailable(firstImageSource) ?? Array(html.utf8).withUnsafeBufferPointer(firstImageSource)
@@ -148,7 +149,9 @@ extension ArticleMeta {
                 let value = candidate + attribute.count
                 if matches(attribute, at: candidate), value < bytes.count, bytes[value] != quote,
                    let close = bytes[value...].firstIndex(of: quote) {
-                    return String(decoding: bytes[value..<close], as: UTF8.self)
+                    let source = String(decoding: bytes[value..<close], as: UTF8.self)
+                    if source.lowercased().hasSuffix(".svg") { break }
+                    return source
                 }
                 candidate -= 1
             }
