@@ -15,13 +15,15 @@ final class SQLiteBackend: SQLBackend {
     private let readers: [SQLiteConnection]
     private let nextReader = Mutex(0)
     private let writeLock = AsyncMutex()
+    private let logger: Logger
 
     var connectionCounts: [String: Int] { ["writer": 1, "reader": readers.count] }
     /// Every connection, writer first.
     var connections: [SQLiteConnection] { [writer] + readers }
 
-    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], logger: Logger) {
         self.location = path
+        self.logger = logger
         self.writer = writer
         self.readers = readers
     }
@@ -44,7 +46,7 @@ final class SQLiteBackend: SQLBackend {
                 try await configure(reader.sql())
                 try await reader.sql().raw("PRAGMA query_only = ON").run()
             }
-            return SQLiteBackend(path: path, writer: writer, readers: readers)
+            return SQLiteBackend(path: path, writer: writer, readers: readers, logger: logger)
         } catch {
             // Opening failed: that is the error to report; closing what did open is best effort.
             for reader in readers { try? await reader.close() }
@@ -80,7 +82,13 @@ final class SQLiteBackend: SQLBackend {
                 try await db.raw("COMMIT").run()
                 return result
             } catch {
-                try await db.raw("ROLLBACK").run()
+                // The write's own failure is what to report; a failed rollback (SQLite rolls
+                // back by itself on some errors) is only logged.
+                do {
+                    try await db.raw("ROLLBACK").run()
+                } catch let rollback {
+                    self.logger.warning("rollback failed", metadata: ["error": "\(rollback)", "cause": "\(error)"])
+                }
                 throw error
             }
         }

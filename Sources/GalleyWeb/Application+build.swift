@@ -50,7 +50,7 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let site = configuration.site
-    let watcher = SiteWatcher(store: store, clock: site.clock, pollInterval: configuration.pollInterval) { [logger] in
+    let watcher = SiteWatcher(store: store, clock: site.clock, pollInterval: configuration.pollInterval, logger: logger) { [logger] in
         do {
             try await site.reload(from: store)
         } catch {

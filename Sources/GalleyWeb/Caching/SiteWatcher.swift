@@ -28,16 +28,18 @@ final class SiteWatcher: Service, Sendable {
     /// Called by the poll when the site revision moved since it was last called: settings saved
     /// by another replica are read again there.
     let onNewRevision: @Sendable () async -> Void
+    let logger: Logger
     private let known = Mutex<Known?>(nil)
 
     init(
         store: any Store, clock: @escaping @Sendable () -> Date, pollInterval: Duration = .seconds(1),
-        onNewRevision: @escaping @Sendable () async -> Void = {}
+        logger: Logger = Logger(label: "galley"), onNewRevision: @escaping @Sendable () async -> Void = {}
     ) {
         self.store = store
         self.clock = clock
         self.pollInterval = pollInterval
         self.onNewRevision = onNewRevision
+        self.logger = logger
     }
 
     /// The current generation; `nil` when it cannot be known (the database is down), and then
@@ -83,7 +85,15 @@ final class SiteWatcher: Service, Sendable {
                 var announced: Int64?
                 while true {
                     try await Task.sleep(for: self.pollInterval)
-                    guard let revision = try? await self.refresh().revision else { continue }
+                    let revision: Int64
+                    do {
+                        revision = try await self.refresh().revision
+                    } catch {
+                        // The database is unreachable: pages are answered uncached meanwhile
+                        // (`current()` is nil), and the next poll tries again.
+                        self.logger.warning("cannot read the site revision", metadata: ["error": "\(error)"])
+                        continue
+                    }
                     if announced != nil, announced != revision { await self.onNewRevision() }
                     announced = revision
                 }
