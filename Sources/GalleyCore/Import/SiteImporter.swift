@@ -489,10 +489,18 @@ public struct SiteImporter: Sendable {
             // Zola and Hugo sites often say the date only in the address (`path = "2024/05/17/x"`).
             page.front.address.flatMap(Self.dateInPath).map { date = FrontMatterDate.parse($0, timeZone: layout.timeZone) }
         }
+        var updated = front.updated
         if date == nil {
-            let modified = try? layout.root.appendingPathComponent(source).resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
-            date = modified ?? clock()
-            warnings.append(.init(kind: .noDate, path: shown, line: nil, message: "no date in the front matter, the file name or the address: the file's modification time is used"))
+            let unsaid = "no date in the front matter, the file name or the address"
+            if let history = layout.history.dates(of: source) {
+                date = history.created
+                updated = updated ?? history.modified
+                warnings.append(.init(kind: .noDate, path: shown, line: nil, message: "\(unsaid): its first commit's date is used (git)"))
+            } else {
+                let modified = try? layout.root.appendingPathComponent(source).resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
+                date = modified ?? clock()
+                warnings.append(.init(kind: .noDate, path: shown, line: nil, message: "\(unsaid): the file's modification time is used"))
+            }
         }
         // Kept to the millisecond, as every store keeps times.
         page.date = date!.truncatedToMilliseconds
@@ -522,7 +530,7 @@ public struct SiteImporter: Sendable {
             status: front.draft || folder.drafts || pathInFolder.split(separator: "/").contains("_drafts") ? .draft : .published,
             publishedAt: page.date,
             expiresAt: front.expires?.truncatedToMilliseconds,
-            updatedAt: front.updated.map { max($0.truncatedToMilliseconds, page.date) } ?? page.date,
+            updatedAt: updated.map { max($0.truncatedToMilliseconds, page.date) } ?? page.date,
             bylines: front.authors
         )
         return Plan(

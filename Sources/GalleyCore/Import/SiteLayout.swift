@@ -46,6 +46,8 @@ public struct SiteLayout: Sendable {
     public var defaults: [(path: String, type: String?, values: [FrontMatterEntry])] = []
     /// Site-wide values templates can name (`{{ site.title }}`, `{{< param x >}}`).
     public var params: [String: String]
+    /// The site's git history, for pages that say no date.
+    public var history: GitHistory
 
     public struct ConfigError: Error, Sendable, CustomStringConvertible {
         public var file: String
@@ -61,7 +63,8 @@ public struct SiteLayout: Sendable {
         var layout = SiteLayout(
             engine: .plain, root: root, configFile: nil, timeZone: .gmt, basePath: "",
             contentFolders: [ContentFolder(path: "", collection: "", drafts: false)], staticFolders: [],
-            taxonomies: [], permalinks: [:], excerptSeparator: nil, uglyURLs: false, lowercasePaths: false, params: [:]
+            taxonomies: [], permalinks: [:], excerptSeparator: nil, uglyURLs: false, lowercasePaths: false, params: [:],
+            history: GitHistory(root: root)
         )
         if let name = ["_config.yml", "_config.yaml", "_config.toml"].first(where: exists) {
             try layout.readJekyll(try config(name, in: root), file: name)
