@@ -5,7 +5,10 @@ public struct GalleyCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "galley",
         abstract: "A self-hosted blog engine for technical writing.",
-        subcommands: [ServeCommand.self, ImportCommand.self, MigrateCommand.self, UserCommand.self, DBCommand.self, RenderCommand.self],
+        subcommands: [
+            ServeCommand.self, ImportCommand.self, MigrateCommand.self, UserCommand.self, DBCommand.self, BackupCommand.self,
+            RestoreCommand.self, RenderCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 

@@ -4,8 +4,8 @@ import GalleyCore
 import SQLKit
 
 /// Copies a whole blog from one store to another (SQLite to PostgreSQL, or back): every table
-/// but the migration log, with ids, times and versions as they are, in one transaction on the
-/// target; then rebuilds the target's search index and checks each table's rows against the
+/// but the migration log, read from one snapshot of the source, with ids, times and versions as
+/// they are, in one transaction on the target; then rebuilds the target's search index and checks each table's rows against the
 /// source by count and SHA-256.
 public struct DatabaseCopy: Sendable {
     public struct TableReport: Sendable, Equatable {
@@ -77,6 +77,10 @@ public struct DatabaseCopy: Sendable {
         Table(name: "site_state", key: "id", columns: [("id", .int), ("revision", .int)]),
     ]
 
+    static func table(named name: String) -> Table? {
+        tables.first { $0.name == name }
+    }
+
     /// A column's value, read in the source's dialect and written in the target's.
     enum Value: Sendable, Encodable {
         case int(Int64?), text(String?), bool(Bool), blob(Data)
@@ -135,11 +139,13 @@ public struct DatabaseCopy: Sendable {
     @discardableResult
     public func run(replace: Bool) async throws -> [TableReport] {
         let tables = Self.tables
-        var sourceRows: [String: [[Value]]] = [:]
-        for table in tables {
-            sourceRows[table.name] = try await source.read { db in try await Self.read(table, in: db) }
+        // Every table from one snapshot: a blog being written meanwhile is copied as it was at
+        // one moment, never a post from after the moment beside tags from before it.
+        let copied = try await source.snapshot { db in
+            var rows: [String: [[Value]]] = [:]
+            for table in tables { rows[table.name] = try await Self.read(table, in: db) }
+            return rows
         }
-        let copied = sourceRows
         let dialect = target.dialect
         try await target.write { db in
             var holding: [String] = []

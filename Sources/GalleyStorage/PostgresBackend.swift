@@ -53,6 +53,25 @@ final class PostgresBackend: SQLBackend {
         try await withConnection { connection in try await body(connection.sql()) }
     }
 
+    func snapshot<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            let db = connection.sql()
+            try await db.raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                do {
+                    try await db.raw("ROLLBACK").run()
+                } catch let rollback {
+                    self.logger.warning("rollback failed", metadata: ["error": "\(rollback)"])
+                }
+                throw error
+            }
+        }
+    }
+
     func write<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
         try await withConnection { connection in
             let db = connection.sql()

@@ -18,6 +18,10 @@ protocol SQLBackend: Sendable {
     /// Runs `body` on a connection for reading.
     func read<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T
 
+    /// Runs `body` in one read-only transaction: every statement in it sees the database as it
+    /// was when the first one ran, whatever other connections and processes write meanwhile.
+    func snapshot<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T
+
     /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
     /// Writes are serialized, across processes too, so that a read-then-write in `body` sees no
     /// other writer between its statements.

@@ -64,6 +64,11 @@ public final class SQLStore: Store {
         try await backend.read(body)
     }
 
+    /// Runs `body` in one read-only transaction (see ``SQLBackend/snapshot(_:)``).
+    func snapshot<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.snapshot(body)
+    }
+
     /// Runs `body` in a write transaction and counts the write for ``LocalChanges``.
     func write<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
         let result = try await backend.write(body)

@@ -73,6 +73,28 @@ final class SQLiteBackend: SQLBackend {
         return try await body(readers[index].sql())
     }
 
+    func snapshot<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        // On the writer's connection, which nothing else in this process uses meanwhile (a
+        // reader's may be shared by concurrent reads). A deferred transaction only reads: in WAL
+        // mode other processes go on writing, and this one keeps seeing its snapshot.
+        try await writeLock.withLock {
+            let db = self.writer.sql()
+            try await db.raw("BEGIN DEFERRED").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                do {
+                    try await db.raw("ROLLBACK").run()
+                } catch let rollback {
+                    self.logger.warning("rollback failed", metadata: ["error": "\(rollback)", "cause": "\(error)"])
+                }
+                throw error
+            }
+        }
+    }
+
     func write<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             let db = self.writer.sql()

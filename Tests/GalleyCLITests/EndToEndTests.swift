@@ -132,6 +132,39 @@ import Testing
         #expect(Date().timeIntervalSince(importedAt) < 1.5, "seen after \(Date().timeIntervalSince(importedAt)) s")
     }
 
+    /// The commands as an operator runs them: a backup while the blog is served, checked, and
+    /// restored into a new data folder that serves the same pages.
+    @Test func aBackupTakenWhileServingRestoresIntoABlogThatServesTheSamePages() async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("galley-e2e-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let data = work.appendingPathComponent("live"), restored = work.appendingPathComponent("restored")
+        let backup = work.appendingPathComponent("backup.sqlite").path
+        let server = try Galley.serve(data: data)
+        let page = try await HTTP.get(server.baseURL + "/posts/welcome-to-galley")
+        let made = try Galley.run(["backup", backup, "--data", data.path])
+        #expect(made.status == 0, "\(made.errors)")
+        #expect(made.output.contains("checked."))
+        #expect(try Galley.run(["backup", backup, "--data", data.path]).errors.contains("a file is already there; pass --force"))
+        server.stop()
+
+        let verified = try Galley.run(["backup", "--verify", backup])
+        #expect(verified.status == 0, "\(verified.errors)")
+        #expect(verified.output.contains("Every table holds what was recorded."))
+        let restore = try Galley.run(["restore", backup, "--data", restored.path])
+        #expect(restore.status == 0, "\(restore.errors)")
+        let again = try Galley.run(["restore", backup, "--data", restored.path])
+        #expect(again.status != 0)
+        #expect(again.errors.contains("pass --replace"))
+        let copy = try Galley.serve(data: restored)
+        defer { copy.stop() }
+        #expect(try await HTTP.get(copy.baseURL + "/posts/welcome-to-galley").body == page.body)
+
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: backup))
+        let bad = try Galley.run(["backup", "--verify", backup])
+        #expect(bad.status != 0)
+        #expect(bad.errors.contains("not an SQLite database"))
+    }
+
     @Test func jsonLogsAreOneObjectALineWithTheRequestID() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("galley-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
