@@ -31,7 +31,7 @@ struct BackupCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         if verify {
             Logs.bootstrap(level: .warning)
-            let manifest = try await Backup.verify(at: file, logger: Logger(label: "galley"))
+            let manifest = try await Backup.verify(at: file)
             print("\(file): a Galley backup of \(ISO8601DateFormatter().string(from: manifest.createdAt)) (schema \(manifest.schemaVersion), from \(manifest.source)):")
             manifest.tables.forEach { print(Self.line($0)) }
             print("Every table holds what was recorded.")

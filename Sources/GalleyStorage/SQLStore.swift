@@ -64,6 +64,11 @@ public final class SQLStore: Store {
         try await backend.read(body)
     }
 
+    /// Runs `body` on the connection that migrations use, outside any transaction.
+    func exclusively<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.exclusively(body)
+    }
+
     /// Runs `body` in one read-only transaction (see ``SQLBackend/snapshot(_:)``).
     func snapshot<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
         try await backend.snapshot(body)

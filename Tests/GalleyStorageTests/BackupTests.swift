@@ -50,7 +50,7 @@ import Testing
                 // One file, nothing beside it.
                 let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("backup") }
                 #expect(names == ["backup.sqlite"])
-                #expect(try await Backup.verify(at: file, logger: Self.logger) == manifest)
+                #expect(try await Backup.verify(at: file) == manifest)
 
                 for target in Kind.allCases {
                     try await target.withStore(in: folder, named: "restored-\(target)") { restored in
@@ -125,7 +125,7 @@ import Testing
             }
             func reason(_ path: String) async -> String {
                 do {
-                    _ = try await Backup.verify(at: path, logger: Self.logger)
+                    _ = try await Backup.verify(at: path)
                     return "accepted"
                 } catch let refused as Backup.Refused {
                     return refused.reason

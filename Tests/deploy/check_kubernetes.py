@@ -7,7 +7,8 @@ Every overlay is rendered and every object validated strictly with kubernetes-va
 parts that schemas cannot see are checked: the Service selects the workload's pods, probes hit
 /readyz and /healthz, resources and a non-root security context are set, and each overlay has
 what it promises (one SQLite replica on a claim; several PostgreSQL replicas with an Ingress with
-TLS, a PodDisruptionBudget, an autoscaler and a migration Job with a generated name).
+TLS, a PodDisruptionBudget, an autoscaler, a migration Job with a generated name and a nightly
+backup CronJob).
 """
 
 import subprocess
@@ -90,6 +91,22 @@ def main():
             check("PodDisruptionBudget" in kinds and "HorizontalPodAutoscaler" in kinds, "postgres: a PodDisruptionBudget and an autoscaler")
             hpa = kinds["HorizontalPodAutoscaler"][0]
             check(hpa["spec"]["scaleTargetRef"]["name"] == workload["metadata"]["name"], "postgres: the autoscaler scales the Deployment")
+            cron = kinds.get("CronJob", [None])[0]
+            check(cron is not None, "postgres: a CronJob backs the blog up")
+            if cron:
+                spec = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+                backup = spec["containers"][0]
+                script = " ".join(backup.get("command", []) + backup.get("args", []))
+                check("galley backup" in script and "galley backup --verify" in script, "postgres: the CronJob backs up and verifies")
+                check(backup["image"] == container["image"], "postgres: the CronJob runs the Deployment's image")
+                check(cron["spec"].get("concurrencyPolicy") == "Forbid", "postgres: backups never overlap")
+                check(spec["securityContext"].get("runAsNonRoot") is True and backup["securityContext"].get("readOnlyRootFilesystem") is True,
+                      "postgres: the backup runs as non-root on a read-only root")
+                claims = {v["persistentVolumeClaim"]["claimName"] for v in spec.get("volumes", []) if "persistentVolumeClaim" in v}
+                check(claims and claims <= {c["metadata"]["name"] for c in kinds.get("PersistentVolumeClaim", [])},
+                      "postgres: the backups' claim is part of the overlay")
+                database = [e for e in backup["env"] if e["name"] == "GALLEY_DATABASE_URL"]
+                check(database and "secretKeyRef" in database[0]["valueFrom"], "postgres: the backup reads the database URL from the Secret")
             job_text = (KUBERNETES / "overlays" / "postgres" / "migration-job.yaml").read_text()
             validate("migration Job", job_text)
             job = yaml.safe_load(job_text)
