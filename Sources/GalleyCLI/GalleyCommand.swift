@@ -6,7 +6,7 @@ public struct GalleyCommand: AsyncParsableCommand {
         commandName: "galley",
         abstract: "A self-hosted blog engine for technical writing.",
         subcommands: [
-            ServeCommand.self, ImportCommand.self, MigrateCommand.self, UserCommand.self, DBCommand.self, BackupCommand.self,
+            ServeCommand.self, ImportCommand.self, ExportCommand.self, MigrateCommand.self, UserCommand.self, DBCommand.self, BackupCommand.self,
             RestoreCommand.self, RenderCommand.self,
         ],
         defaultSubcommand: ServeCommand.self

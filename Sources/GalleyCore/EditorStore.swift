@@ -99,6 +99,9 @@ public protocol EditorStore: Sendable {
 
     /// Where a post that used to live at `slug` lives now.
     func redirect(from slug: Slug) async throws -> Slug?
+
+    /// Every slug a post left behind, by the post's id, in the order of the slugs.
+    func slugRedirects() async throws -> [Int64: [Slug]]
 }
 
 /// People and their sign-ins.

@@ -61,6 +61,10 @@ extension MemoryStore {
         redirects[slug].flatMap(post(id:))?.slug
     }
 
+    public func slugRedirects() -> [Int64: [Slug]] {
+        Dictionary(grouping: redirects.keys.sorted(), by: { redirects[$0]! })
+    }
+
     // MARK: Users
 
     public func createUser(_ user: User) throws -> User {

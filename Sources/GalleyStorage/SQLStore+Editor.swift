@@ -118,6 +118,15 @@ extension SQLStore {
         return try row.map { try Slug(try $0.decode(column: "slug", as: String.self)) }
     }
 
+    public func slugRedirects() async throws -> [Int64: [Slug]] {
+        let rows = try await read { db in try await db.raw("SELECT old_slug, post_id FROM slug_redirects ORDER BY old_slug").all() }
+        var redirects: [Int64: [Slug]] = [:]
+        for row in rows {
+            redirects[try row.decode(column: "post_id", as: Int64.self), default: []].append(try Slug(try row.decode(column: "old_slug", as: String.self)))
+        }
+        return redirects
+    }
+
     // MARK: Imports and old addresses
 
     public func aliasTarget(_ path: String, at now: Date) async throws -> Slug? {

@@ -86,6 +86,7 @@ extension PublicOnlyStore {
     func setTrashed(postID: Int64, _ trashed: Bool, at now: Date) async throws { throw NotInThisTest() }
     func purgePost(id: Int64) async throws { throw NotInThisTest() }
     func redirect(from slug: Slug) async throws -> Slug? { nil }
+    func slugRedirects() async throws -> [Int64: [Slug]] { throw NotInThisTest() }
     func aliasTarget(_ path: String, at now: Date) async throws -> Slug? { nil }
     func importedSlugs() async throws -> [String: Slug] { throw NotInThisTest() }
     func takenSlugs() async throws -> Set<Slug> { throw NotInThisTest() }

@@ -1,0 +1,199 @@
+import Foundation
+
+/// `galley export`: the whole blog as a folder of files that any static-site engine, or a later
+/// Galley, can read.
+///
+/// ```
+/// posts/2024-05-17-slug.md      public posts (and published ones past their expiry)
+/// scheduled/…, drafts/…, trash/…
+/// media/<sha256>.<ext>          every media file, as uploaded or imported
+/// revisions/<slug>/<n>.md       every revision, with --revisions
+/// site.yaml                     the site settings
+/// ```
+///
+/// Each post is YAML front matter and the Markdown source exactly as stored, but for references
+/// to its media, written relative to the file (`../media/<sha256>.png`). Front matter values are
+/// written as JSON (a subset of YAML), so every string stays a string whatever it looks like; the
+/// keys are the ones Jekyll and Hugo read (`title`, `date`, `draft`, `tags`, `aliases`, …), then
+/// Galley's own (`trashed`, `source`), then the keys an import kept, in order of name.
+public struct BlogExporter: Sendable {
+    public struct Options: Sendable {
+        public var revisions = false
+        /// Write into a folder that holds other files; the exporter's own folders are emptied first.
+        public var force = false
+        public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+        public init() {}
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var published = 0, scheduled = 0, drafts = 0, trashed = 0, media = 0, revisions = 0
+
+        public var posts: Int { published + scheduled + drafts + trashed }
+    }
+
+    /// What the exporter writes at the top of the folder, and may empty with `force`.
+    public static let entries = ["posts", "scheduled", "drafts", "trash", "media", "revisions", "site.yaml"]
+
+    let store: any Store
+    let options: Options
+    let clock: @Sendable () -> Date
+
+    public init(store: any Store, options: Options = Options(), clock: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.options = options
+        self.clock = clock
+    }
+
+    public func export(to folder: URL) async throws -> Summary {
+        let files = FileManager.default
+        try prepare(folder)
+        let now = clock()
+        var summary = Summary()
+
+        // Media first: the posts' references are rewritten to the files written here.
+        let media = try await store.mediaList()
+        try files.createDirectory(at: folder.appendingPathComponent("media"), withIntermediateDirectories: true)
+        for info in media {
+            guard let item = try await store.media(sha256: info.sha256) else { continue }
+            try Data(item.bytes).write(to: folder.appendingPathComponent("media").appendingPathComponent(info.fileName))
+            summary.media += 1
+        }
+        let mediaPaths = Set(media.map(\.path))
+
+        let listed = try await store.postListings(.all, matching: "", authorID: nil, limit: Int.max, at: now)
+            + store.postListings(.trash, matching: "", authorID: nil, limit: Int.max, at: now)
+        let ids = listed.map(\.id).sorted()
+        let redirects = try await store.slugRedirects()
+        for (done, id) in ids.enumerated() {
+            guard let post = try await store.post(id: id) else { continue }
+            let state = post.listing.state(at: now)
+            let place: String
+            switch state {
+            case "trash": (place, summary.trashed) = ("trash", summary.trashed + 1)
+            case "draft": (place, summary.drafts) = ("drafts", summary.drafts + 1)
+            case "scheduled": (place, summary.scheduled) = ("scheduled", summary.scheduled + 1)
+            default: (place, summary.published) = ("posts", summary.published + 1)
+            }
+            let text = try Self.file(for: post, oldSlugs: redirects[id] ?? [], mediaPaths: mediaPaths)
+            try write(text, to: folder.appendingPathComponent(place).appendingPathComponent(Self.fileName(of: post)))
+            if options.revisions {
+                for revision in try await store.revisions(ofPost: id) {
+                    let front = [
+                        ("title", FrontMatterValue.string(revision.title)), ("date", .string(Self.timestamp(revision.createdAt))),
+                        ("kind", .string(revision.kind.rawValue)),
+                    ]
+                    let body = Self.relativeMedia(revision.source, paths: mediaPaths, prefix: "../../media/")
+                    try write(Self.document(front, body: body), to: folder.appendingPathComponent("revisions/\(post.slug.rawValue)/\(revision.number).md"))
+                    summary.revisions += 1
+                }
+            }
+            options.progress?(done + 1, ids.count)
+        }
+
+        var site: [(String, FrontMatterValue)] = []
+        if let settings = try await SiteSettings.load(from: store) {
+            site = [("title", .string(settings.title)), ("description", .string(settings.description))]
+            if let author = settings.author { site.append(("author", .string(author))) }
+            site += [("base_url", .string(settings.baseURL)), ("posts_per_page", .integer(settings.postsPerPage))]
+            if let rawHTML = settings.rawHTML { site.append(("raw_html", .string(rawHTML.rawValue))) }
+        }
+        let siteText = site.isEmpty
+            ? "# No settings were saved on this blog's settings page: `galley serve`'s options decide them.\n"
+            : site.map { "\($0.0): \($0.1.json)\n" }.joined()
+        try write("# Galley export\n" + siteText, to: folder.appendingPathComponent("site.yaml"))
+        return summary
+    }
+
+    /// Refuses a folder with files in it, unless `force`; then empties what an export writes.
+    private func prepare(_ folder: URL) throws {
+        let files = FileManager.default
+        var isFolder: ObjCBool = false
+        if files.fileExists(atPath: folder.path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw GalleyError(.invalidInput, "\(folder.path) is a file, not a folder") }
+            let present = try files.contentsOfDirectory(atPath: folder.path).sorted()
+            if !present.isEmpty {
+                guard options.force else {
+                    throw GalleyError(.invalidInput, "\(folder.path) is not empty (\(present.prefix(3).joined(separator: ", "))\(present.count > 3 ? ", …" : "")); pass --force to export into it")
+                }
+                for entry in Self.entries where present.contains(entry) {
+                    try files.removeItem(at: folder.appendingPathComponent(entry))
+                }
+            }
+        }
+        try files.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    private func write(_ text: String, to file: URL) throws {
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file)
+    }
+
+    // MARK: One post as a file
+
+    /// `2024-05-17-slug.md`, by the publication day in UTC.
+    static func fileName(of post: Post) -> String {
+        String(timestamp(post.publishedAt).prefix(10)) + "-" + post.slug.rawValue + ".md"
+    }
+
+    static func file(for post: Post, oldSlugs: [Slug], mediaPaths: Set<String>) throws -> String {
+        var front: [(String, FrontMatterValue)] = [
+            ("title", .string(post.title)), ("slug", .string(post.slug.rawValue)),
+            ("date", .string(timestamp(post.publishedAt))), ("updated", .string(timestamp(post.updatedAt))),
+        ]
+        if post.status == .draft { front.append(("draft", .bool(true))) }
+        if let expiry = post.expiresAt { front.append(("expires", .string(timestamp(expiry)))) }
+        if !post.tags.isEmpty { front.append(("tags", .list(post.tags.map { .string($0.name) }))) }
+        if !post.summary.isEmpty { front.append(("summary", .string(post.summary))) }
+        if !post.bylines.isEmpty { front.append(("authors", .list(post.bylines.map { .string($0) }))) }
+        let aliases = Set((post.origin?.aliases ?? []) + oldSlugs.map { Post.path($0) }).sorted()
+        if !aliases.isEmpty { front.append(("aliases", .list(aliases.map { .string($0) }))) }
+        if let trashed = post.trashedAt { front.append(("trashed", .string(timestamp(trashed)))) }
+        if let origin = post.origin {
+            front.append(("source", .string(origin.source)))
+            // The keys an import kept, as they were read (nested tables and lists included).
+            front += try FrontMatterValue.json(origin.frontMatter, firstLine: 1).map { ($0.key, $0.value) }
+        }
+        return document(front, body: relativeMedia(post.source, paths: mediaPaths, prefix: "../media/"))
+    }
+
+    static func document(_ front: [(String, FrontMatterValue)], body: String) -> String {
+        "---\n" + front.map { "\(yamlKey($0.0)): \($0.1.json)\n" }.joined() + "---\n" + body
+    }
+
+    /// A key as YAML reads it back: plain when it is a simple word, else quoted.
+    private static func yamlKey(_ key: String) -> String {
+        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || "_-".unicodeScalars.contains($0) }
+            && !key.hasPrefix("-") && !["true", "false", "yes", "no", "on", "off", "null", "y", "n"].contains(key.lowercased())
+        return plain ? key : FrontMatterValue.string(key).json
+    }
+
+    /// Milliseconds in UTC, as Galley keeps times: `2024-05-17T09:30:00.000Z`.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    /// The source with each of the blog's media paths (`/media/<sha256>.<ext>`, as a whole
+    /// reference: not part of another site's address) written as `prefix<file>`.
+    static func relativeMedia(_ source: String, paths: Set<String>, prefix: String) -> String {
+        guard source.contains("/media/") else { return source }
+        let boundaries: Set<Character> = [" ", "\t", "\n", "(", "\"", "'", "<", "=", "["]
+        var result = ""
+        var rest = Substring(source)
+        while let range = rest.range(of: "/media/") {
+            let before = rest[..<range.lowerBound]
+            let preceding = before.last ?? result.last
+            let end = rest[range.upperBound...].firstIndex { !($0.isLetter || $0.isNumber || $0 == ".") } ?? rest.endIndex
+            let candidate = rest[range.lowerBound..<end]
+            result += before
+            if preceding.map(boundaries.contains) ?? true, paths.contains(String(candidate)) {
+                result += prefix + candidate.dropFirst("/media/".count)
+            } else {
+                result += candidate
+            }
+            rest = rest[end...]
+        }
+        return result + rest
+    }
+}
