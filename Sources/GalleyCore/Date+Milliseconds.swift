@@ -1,9 +1,10 @@
 import Foundation
 
 extension Date {
-    /// Milliseconds since 1970: the precision every store keeps times at.
+    /// Milliseconds since 1970: the precision every store keeps times at. Rounded to the nearest:
+    /// a time read as text (`…09:30:00.123Z`) can land a hair below its millisecond as a double.
     public var millisecondsSince1970: Int64 {
-        Int64((timeIntervalSince1970 * 1000).rounded(.down))
+        Int64((timeIntervalSince1970 * 1000).rounded())
     }
 
     public init(millisecondsSince1970 milliseconds: Int64) {

@@ -15,7 +15,9 @@ import Foundation
 /// to its media, written relative to the file (`../media/<sha256>.png`). Front matter values are
 /// written as JSON (a subset of YAML), so every string stays a string whatever it looks like; the
 /// keys are the ones Jekyll and Hugo read (`title`, `date`, `draft`, `tags`, `aliases`, …), then
-/// Galley's own (`trashed`, `source`), then the keys an import kept, in order of name.
+/// Galley's own (`trashed`, and `source`: the file the post was imported from, else its file in
+/// the export, by which a later import knows it), then the keys an import kept, in order of name.
+/// `galley import` reads such a folder back as it was written: the round trip loses nothing.
 public struct BlogExporter: Sendable {
     public struct Options: Sendable {
         public var revisions = false
@@ -30,6 +32,9 @@ public struct BlogExporter: Sendable {
 
         public var posts: Int { published + scheduled + drafts + trashed }
     }
+
+    /// The first line of `site.yaml`, by which `galley import` knows an export.
+    public static let siteFileHeader = "# Galley export"
 
     /// What the exporter writes at the top of the folder, and may empty with `force`.
     public static let entries = ["posts", "scheduled", "drafts", "trash", "media", "revisions", "site.yaml"]
@@ -74,8 +79,9 @@ public struct BlogExporter: Sendable {
             case "scheduled": (place, summary.scheduled) = ("scheduled", summary.scheduled + 1)
             default: (place, summary.published) = ("posts", summary.published + 1)
             }
-            let text = try Self.file(for: post, oldSlugs: redirects[id] ?? [], mediaPaths: mediaPaths)
-            try write(text, to: folder.appendingPathComponent(place).appendingPathComponent(Self.fileName(of: post)))
+            let path = place + "/" + Self.fileName(of: post)
+            let text = try Self.file(for: post, at: path, oldSlugs: redirects[id] ?? [], mediaPaths: mediaPaths)
+            try write(text, to: folder.appendingPathComponent(path))
             if options.revisions {
                 for revision in try await store.revisions(ofPost: id) {
                     let front = [
@@ -100,7 +106,7 @@ public struct BlogExporter: Sendable {
         let siteText = site.isEmpty
             ? "# No settings were saved on this blog's settings page: `galley serve`'s options decide them.\n"
             : site.map { "\($0.0): \($0.1.json)\n" }.joined()
-        try write("# Galley export\n" + siteText, to: folder.appendingPathComponent("site.yaml"))
+        try write(Self.siteFileHeader + "\n" + siteText, to: folder.appendingPathComponent("site.yaml"))
         return summary
     }
 
@@ -135,7 +141,8 @@ public struct BlogExporter: Sendable {
         String(timestamp(post.publishedAt).prefix(10)) + "-" + post.slug.rawValue + ".md"
     }
 
-    static func file(for post: Post, oldSlugs: [Slug], mediaPaths: Set<String>) throws -> String {
+    /// The file of `post`, written at `path` in the export.
+    static func file(for post: Post, at path: String, oldSlugs: [Slug], mediaPaths: Set<String>) throws -> String {
         var front: [(String, FrontMatterValue)] = [
             ("title", .string(post.title)), ("slug", .string(post.slug.rawValue)),
             ("date", .string(timestamp(post.publishedAt))), ("updated", .string(timestamp(post.updatedAt))),
@@ -148,8 +155,9 @@ public struct BlogExporter: Sendable {
         let aliases = Set((post.origin?.aliases ?? []) + oldSlugs.map { Post.path($0) }).sorted()
         if !aliases.isEmpty { front.append(("aliases", .list(aliases.map { .string($0) }))) }
         if let trashed = post.trashedAt { front.append(("trashed", .string(timestamp(trashed)))) }
+        // The post's identity for the next import: the file it was imported from, else this one.
+        front.append(("source", .string(post.origin?.source ?? path)))
         if let origin = post.origin {
-            front.append(("source", .string(origin.source)))
             // The keys an import kept, as they were read (nested tables and lists included).
             front += try FrontMatterValue.json(origin.frontMatter, firstLine: 1).map { ($0.key, $0.value) }
         }
@@ -176,21 +184,33 @@ public struct BlogExporter: Sendable {
 
     /// The source with each of the blog's media paths (`/media/<sha256>.<ext>`, as a whole
     /// reference: not part of another site's address) written as `prefix<file>`.
+    /// The source with each of the blog's media paths (`/media/<sha256>.<ext>`, as a whole
+    /// reference: not part of another site's address) written as `prefix<file>`.
     static func relativeMedia(_ source: String, paths: Set<String>, prefix: String) -> String {
-        guard source.contains("/media/") else { return source }
+        replacingReferences(in: source, marker: "/media/") { file in paths.contains("/media/" + file) ? prefix + file : nil }
+    }
+
+    /// The inverse, for an export's `files`: each whole `prefix<file>` becomes `/media/<file>`.
+    static func absoluteMedia(_ source: String, files: Set<String>, prefix: String) -> String {
+        replacingReferences(in: source, marker: prefix) { file in files.contains(String(file)) ? "/media/" + file : nil }
+    }
+
+    /// Each `marker<file>` in `source` that is a whole reference (after nothing, white space or
+    /// markup, so not part of another address), replaced by what `replacement` gives for the file.
+    private static func replacingReferences(in source: String, marker: String, _ replacement: (Substring) -> String?) -> String {
+        guard source.contains(marker) else { return source }
         let boundaries: Set<Character> = [" ", "\t", "\n", "(", "\"", "'", "<", "=", "["]
         var result = ""
         var rest = Substring(source)
-        while let range = rest.range(of: "/media/") {
+        while let range = rest.range(of: marker) {
             let before = rest[..<range.lowerBound]
             let preceding = before.last ?? result.last
             let end = rest[range.upperBound...].firstIndex { !($0.isLetter || $0.isNumber || $0 == ".") } ?? rest.endIndex
-            let candidate = rest[range.lowerBound..<end]
             result += before
-            if preceding.map(boundaries.contains) ?? true, paths.contains(String(candidate)) {
-                result += prefix + candidate.dropFirst("/media/".count)
+            if preceding.map(boundaries.contains) ?? true, let replaced = replacement(rest[range.upperBound..<end]) {
+                result += replaced
             } else {
-                result += candidate
+                result += rest[range.lowerBound..<end]
             }
             rest = rest[end...]
         }

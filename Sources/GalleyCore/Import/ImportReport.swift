@@ -42,6 +42,8 @@ public struct ImportReport: Sendable, Equatable {
     /// Old addresses stored as aliases, and images and files stored as media.
     public var aliases = 0
     public var media = 0
+    /// What became of a Galley export's settings.
+    public var settings: String?
     public var dryRun = false
 
     public init() {}
@@ -71,6 +73,7 @@ public struct ImportReport: Sendable, Equatable {
         rows.append(("failed", String(failures.count)))
         rows.append(("old addresses kept", String(aliases)))
         rows.append(("images and files stored", String(media)))
+        if let settings { rows.append(("settings", settings)) }
         for kind in Warning.Kind.allCases {
             let count = warnings.filter { $0.kind == kind }.count
             if count > 0 { rows.append(("warning: \(kind.rawValue)", String(count))) }

@@ -26,7 +26,8 @@ struct OldAddresses {
         case .jekyll: jekyll(page)
         case .hugo: hugo(page)
         case .zola: zola(page)
-        case .plain: nil
+        // An export's post lives where it did: its address is the post's own, its aliases all it had.
+        case .plain, .galley: nil
         }
         if let own { result.append(own) }
         let sectionDirectory = Self.directories(of: page.pathInFolder).joined(separator: "/")

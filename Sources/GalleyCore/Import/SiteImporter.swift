@@ -79,11 +79,44 @@ public struct SiteImporter: Sendable {
             let expected = switch layout.engine {
             case .jekyll: "Markdown posts in \(layout.contentFolders.map { $0.path + "/" }.joined(separator: ", "))"
             case .hugo, .zola: "Markdown files in \(layout.contentFolders[0].path)/"
-            case .plain: "a Jekyll (_config.yml), Hugo (hugo.toml) or Zola (config.toml) site, or .md and .markdown files"
+            case .galley: "posts in posts/, scheduled/, drafts/ or trash/ of this Galley export"
+            case .plain: "a Jekyll (_config.yml), Hugo (hugo.toml) or Zola (config.toml) site, a Galley export, or .md and .markdown files"
             }
             throw ImportReport.Failure(path: layout.root.relativePath, line: nil, message: "no post files found here: expected \(expected)")
         }
+        if layout.engine == .galley { try await importExportedMedia(layout, into: &report) }
         try await importFiles(files, layout: layout, into: &report)
+        if layout.engine == .galley, let settings = layout.settings {
+            // A blog whose admin chose its settings keeps them; a new one takes the export's.
+            if try await SiteSettings.load(from: store) == nil {
+                if !options.dryRun { try await settings.save(to: store) }
+                report.settings = "taken from site.yaml"
+            } else {
+                report.settings = "this blog's kept (site.yaml not applied)"
+            }
+        }
+    }
+
+    /// Every file in an export's `media/`, referenced by a post or not: the export holds the
+    /// blog's whole media library.
+    private func importExportedMedia(_ layout: SiteLayout, into report: inout ImportReport) async throws {
+        let folder = layout.root.appendingPathComponent("media")
+        for name in layout.mediaFiles.sorted() {
+            switch Self.media(at: folder.appendingPathComponent(name), limit: options.mediaLimit, now: clock()) {
+            case let .success(media):
+                guard media.info.fileName == name else {
+                    report.warnings.append(.init(kind: .refusedFile, path: "media/\(name)", line: nil, message: "its content is not what its name says (\(media.info.fileName))"))
+                    continue
+                }
+                if options.dryRun {
+                    report.media += try await store.media(sha256: media.sha256) == nil ? 1 : 0
+                } else if try await store.saveMedia(media) {
+                    report.media += 1
+                }
+            case let .failure(reason):
+                report.warnings.append(.init(kind: .refusedFile, path: "media/\(name)", line: nil, message: reason.message))
+            }
+        }
     }
 
     /// Folders of a site root that hold no posts (built output, dependencies, themes).
@@ -102,6 +135,8 @@ public struct SiteImporter: Sendable {
         var addresses: [String]
         /// An earlier import made this file's post: it keeps that post's slug.
         var reimported = false
+        /// A Galley export's post: when it went to the trash.
+        var trashedAt: Date?
     }
 
     /// What reading one file gave.
@@ -172,7 +207,8 @@ public struct SiteImporter: Sendable {
         let imported = try await store.importedSlugs()
         let taken = try await store.takenSlugs()
         for index in plans.indices {
-            if let slug = imported[plans[index].source] {
+            // A file is known by its path, or by the file an export says its post came from.
+            if let slug = imported[plans[index].draft.origin?.source ?? plans[index].source] {
                 plans[index].reimported = true
                 plans[index].draft.slug = slug
                 claimed.insert(slug)
@@ -223,6 +259,13 @@ public struct SiteImporter: Sendable {
             async let following = index + 1 < windows.count ? prepared(windows[index + 1]) : []
             await write(current, committedMedia: &committedMedia, into: &report, tick: tick)
             current = await following
+        }
+        // An export's trashed posts go back to the trash, at the moment they went there.
+        if !options.dryRun {
+            for plan in plans {
+                guard let trashedAt = plan.trashedAt, let post = try await store.post(slug: plan.draft.slug) else { continue }
+                try await store.setTrashed(postID: post.id, true, at: trashedAt)
+            }
         }
     }
 
@@ -347,6 +390,15 @@ public struct SiteImporter: Sendable {
     /// Translates, rewrites and renders one planned post and reads its media (any thread).
     private func prepare(_ plan: Plan, layout: SiteLayout, names: Names) -> Prepared {
         var plan = plan
+        if layout.engine == .galley {
+            // Galley's own Markdown: only its media references go back to where they were.
+            plan.draft.source = BlogExporter.absoluteMedia(plan.draft.source, files: layout.mediaFiles, prefix: "../media/")
+            let aliases = Set(plan.addresses.compactMap(AliasPath.normalize)).subtracting([Post.path(plan.draft.slug)])
+            plan.draft.origin = PostOrigin(
+                source: plan.draft.origin?.source ?? plan.source, aliases: aliases.sorted(), frontMatter: plan.document.frontMatter.unknownJSON
+            )
+            return Prepared(plan: plan, rendered: renderer.render(plan.draft.source), media: [], warnings: [])
+        }
         var warnings: [ImportReport.Warning] = []
         var media: [Media] = []
         let shown = plan.shown
@@ -460,6 +512,17 @@ public struct SiteImporter: Sendable {
         source: String, shown: String, pathInFolder: String, folder: SiteLayout.ContentFolder, document: MarkdownDocument,
         layout: SiteLayout, warnings: inout [ImportReport.Warning]
     ) throws -> Plan {
+        var document = document
+        var trashedAt: Date?
+        var exportedSource: String?
+        if layout.engine == .galley {
+            // Galley's own keys, which are not kept as unknown ones.
+            for entry in document.frontMatter.unknown where ["trashed", "source"].contains(entry.key) {
+                guard let text = entry.value.text else { continue }
+                if entry.key == "source" { exportedSource = text } else { trashedAt = FrontMatterDate.parse(text) }
+            }
+            document.frontMatter.unknown.removeAll { ["trashed", "source"].contains($0.key) }
+        }
         let front = document.frontMatter
         var body = document.body
         let name = FileName(pathInFolder)
@@ -525,18 +588,23 @@ public struct SiteImporter: Sendable {
             slug: Slug(deriving: slugText, fallback: Slug(deriving: title).rawValue),
             title: title,
             summary: summary,
-            source: body.drop(while: \.isNewline).description,
+            // An export's text is the post's exactly; other engines' files often start with blank lines.
+            source: layout.engine == .galley ? body : body.drop(while: \.isNewline).description,
             tags: .named(tags),
             status: front.draft || folder.drafts || pathInFolder.split(separator: "/").contains("_drafts") ? .draft : .published,
             publishedAt: page.date,
             expiresAt: front.expires?.truncatedToMilliseconds,
-            updatedAt: updated.map { max($0.truncatedToMilliseconds, page.date) } ?? page.date,
+            updatedAt: updated.map { layout.engine == .galley ? $0.truncatedToMilliseconds : max($0.truncatedToMilliseconds, page.date) } ?? page.date,
             bylines: front.authors
         )
-        return Plan(
+        var plan = Plan(
             source: source, shown: shown, pathInFolder: pathInFolder, folder: folder, document: document, draft: draft,
             addresses: OldAddresses(layout: layout).addresses(of: page)
         )
+        plan.trashedAt = trashedAt
+        // The file an export's post was first imported from (or the export's own) names it.
+        if let exportedSource { plan.draft.origin = PostOrigin(source: exportedSource) }
+        return plan
     }
 
     private struct Skip: Error { var reason: String }

@@ -6,6 +6,8 @@ import Foundation
 public struct SiteLayout: Sendable {
     public enum Engine: String, Sendable {
         case jekyll, hugo, zola
+        /// A folder `galley export` wrote: read back as it was written, nothing translated.
+        case galley
         /// A folder of Markdown files, no config: addresses are not known.
         case plain
     }
@@ -48,6 +50,10 @@ public struct SiteLayout: Sendable {
     public var params: [String: String]
     /// The site's git history, for pages that say no date.
     public var history: GitHistory
+    /// The settings a Galley export carries in its `site.yaml`.
+    public var settings: SiteSettings?
+    /// The files in a Galley export's `media/`.
+    public var mediaFiles: Set<String> = []
 
     public struct ConfigError: Error, Sendable, CustomStringConvertible {
         public var file: String
@@ -66,7 +72,10 @@ public struct SiteLayout: Sendable {
             taxonomies: [], permalinks: [:], excerptSeparator: nil, uglyURLs: false, lowercasePaths: false, params: [:],
             history: GitHistory(root: root)
         )
-        if let name = ["_config.yml", "_config.yaml", "_config.toml"].first(where: exists) {
+        if exists("site.yaml"), let site = try? String(contentsOf: root.appendingPathComponent("site.yaml"), encoding: .utf8),
+           site.hasPrefix(BlogExporter.siteFileHeader) {
+            try layout.readGalley(site)
+        } else if let name = ["_config.yml", "_config.yaml", "_config.toml"].first(where: exists) {
             try layout.readJekyll(try config(name, in: root), file: name)
         } else if let name = ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config/_default/hugo.toml", "config/_default/config.toml", "config/_default/hugo.yaml", "config/_default/config.yaml"].first(where: exists) {
             try layout.readHugo(try config(name, in: root), file: name)
@@ -120,6 +129,38 @@ public struct SiteLayout: Sendable {
         var result: [String: String] = [:]
         for entry in entries { if let text = entry.value.text { result[entry.key] = text } }
         return result
+    }
+
+    // MARK: Galley
+
+    /// A folder `galley export` wrote: a folder per state, times in UTC, media in `media/`, and
+    /// the settings in `site.yaml`.
+    private mutating func readGalley(_ site: String) throws {
+        engine = .galley
+        configFile = "site.yaml"
+        timeZone = .gmt
+        contentFolders = ["posts", "scheduled", "drafts", "trash"].map { ContentFolder(path: $0, collection: $0, drafts: false) }
+        staticFolders = ["media"]
+        let media = root.appendingPathComponent("media").path
+        if FileManager.default.fileExists(atPath: media) {
+            mediaFiles = Set(try FileManager.default.contentsOfDirectory(atPath: media).filter { !$0.hasPrefix(".") })
+        }
+        var warnings: [MarkdownDocument.Warning] = []
+        let table: FrontMatterValue
+        do {
+            table = .table(try FrontMatterValue.yaml(site, firstLine: 1, warnings: &warnings))
+        } catch {
+            throw ConfigError(file: "site.yaml", line: error.line, message: error.message.replacingOccurrences(of: "front matter", with: "site settings"))
+        }
+        guard let title = table["title"]?.text else { return }
+        do {
+            settings = try SiteSettings.validated(
+                title: title, description: table["description"]?.text ?? "", author: table["author"]?.text ?? "",
+                baseURL: table["base_url"]?.text ?? "", postsPerPage: table["posts_per_page"]?.text ?? "", rawHTML: table["raw_html"]?.text ?? "sanitized"
+            )
+        } catch {
+            throw ConfigError(file: "site.yaml", line: 1, message: error.message)
+        }
     }
 
     // MARK: Jekyll
