@@ -22,6 +22,7 @@ test: deps
 	scripts/check-browser.sh
 	python3 Tests/postgres/check_replicas.py .build/debug/galley
 	python3 Tests/crash/check_crash.py .build/debug/galley
+	python3 Tests/export/check_round_trip.py .build/debug/galley 1000
 
 # Headless Chromium pictures of the theme, for the README (docs/screenshots/).
 screenshots: build

@@ -117,6 +117,14 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("posts/2027-01-05-first-renamed.md").path))
     }
 
+    @Test(arguments: [0, 951_782_400_123, -1, 1_709_208_000_999, 4_102_444_799_999, -2_208_988_800_001])
+    func timestampsAreTheISOFormattersToTheMillisecond(milliseconds: Int64) {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let date = Date(millisecondsSince1970: milliseconds)
+        #expect(BlogExporter.timestamp(date) == formatter.string(from: date))
+    }
+
     @Test func onlyWholeReferencesToTheBlogsOwnMediaBecomeRelative() {
         let sha = String(repeating: "a", count: 64)
         let paths: Set = ["/media/\(sha).png"]

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `galley export`: the whole blog as a folder of files that any static-site engine, or a later
 /// Galley, can read.
@@ -60,7 +63,7 @@ public struct BlogExporter: Sendable {
         try files.createDirectory(at: folder.appendingPathComponent("media"), withIntermediateDirectories: true)
         for info in media {
             guard let item = try await store.media(sha256: info.sha256) else { continue }
-            try Data(item.bytes).write(to: folder.appendingPathComponent("media").appendingPathComponent(info.fileName))
+            try item.bytes.withUnsafeBytes { try write($0, to: folder.appendingPathComponent("media").appendingPathComponent(info.fileName)) }
             summary.media += 1
         }
         let mediaPaths = Set(media.map(\.path))
@@ -130,8 +133,31 @@ public struct BlogExporter: Sendable {
     }
 
     private func write(_ text: String, to file: URL) throws {
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: file)
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0), to: file) }
+    }
+
+    /// Writes a file as `write(2)` does, its folder made when missing: no temporary file and no
+    /// `fsync` per file (Foundation's way took half an export's time in the kernel); an export
+    /// is a folder to copy elsewhere, and one cut short is made again.
+    private func write(_ bytes: UnsafeRawBufferPointer, to file: URL) throws {
+        func failure(_ what: String) -> GalleyError {
+            GalleyError(.unavailable, "cannot \(what) \(file.path): \(String(cString: strerror(errno)))")
+        }
+        var descriptor = open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if descriptor < 0, errno == ENOENT {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            descriptor = open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
+        guard descriptor >= 0 else { throw failure("create") }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { throw failure("write") }
+            offset += written
+        }
     }
 
     // MARK: One post as a file
@@ -175,11 +201,28 @@ public struct BlogExporter: Sendable {
         return plain ? key : FrontMatterValue.string(key).json
     }
 
-    /// Milliseconds in UTC, as Galley keeps times: `2024-05-17T09:30:00.000Z`.
+    /// Milliseconds in UTC, as Galley keeps times: `2024-05-17T09:30:00.000Z`. Computed, not
+    /// formatted: ICU's formatter was a sixth of an export's time.
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        let milliseconds = date.millisecondsSince1970
+        let (days, inDay) = Int(milliseconds).quotientAndRemainder(dividingBy: 86_400_000)
+        let (day, time) = inDay < 0 ? (days - 1, inDay + 86_400_000) : (days, inDay)
+        // Howard Hinnant's days-to-civil: the proleptic Gregorian calendar.
+        let shifted = day + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let dayOfMonth = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(dayOfMonth, 2))T\(padded(time / 3_600_000, 2)):"
+            + "\(padded(time / 60_000 % 60, 2)):\(padded(time / 1_000 % 60, 2)).\(padded(time % 1_000, 3))Z"
     }
 
     /// The source with each of the blog's media paths (`/media/<sha256>.<ext>`, as a whole
