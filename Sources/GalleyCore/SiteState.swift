@@ -32,3 +32,14 @@ public final class LocalChanges: Sendable {
         count.load(ordering: .acquiring)
     }
 }
+
+/// A store that hears of every write, by any process, as it commits (PostgreSQL's LISTEN and
+/// NOTIFY), so that replicas need not poll.
+public protocol ChangeNotifying: Sendable {
+    /// Whether this store can listen; SQLite cannot (another process's writes are polled).
+    var notifiesChanges: Bool { get }
+
+    /// Listens until the connection ends or the task is cancelled: `onListening` once listening,
+    /// then `onChange` after every committed write.
+    func listenForChanges(onListening: @Sendable () async -> Void, onChange: @Sendable () async -> Void) async throws
+}

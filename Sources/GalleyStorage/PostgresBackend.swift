@@ -30,6 +30,8 @@ final class PostgresBackend: SQLBackend {
     /// Keys of the advisory locks: one for writes, one for migrations ("GALW", "GALM").
     static let writeLock: Int64 = 0x4741_4C57
     static let migrationLock: Int64 = 0x4741_4C4D
+    /// The channel every write transaction notifies when it commits.
+    static let changesChannel = "galley_changes"
 
     var connectionCounts: [String: Int] { ["in_use": inUse.load(ordering: .relaxed), "maximum": poolSize] }
 
@@ -47,6 +49,31 @@ final class PostgresBackend: SQLBackend {
         self.location = url.redacted
         self.logger = logger
         running = Task { await client.run() }
+        self.url = url
+    }
+
+    private let url: PostgresURL
+
+    /// Listens on a connection of its own (not the pool's): calls `onListening` once LISTEN is in
+    /// place, then `onChange` after every write that commits, on any replica. Returns or throws
+    /// when the connection ends; the caller polls until it listens again.
+    func listenForChanges(onListening: @Sendable () async -> Void, onChange: @Sendable () async -> Void) async throws {
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+            tls: try url.connectionTLS
+        )
+        configuration.options.connectTimeout = .seconds(3)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        do {
+            try await connection.listen(on: Self.changesChannel) { notifications in
+                await onListening()
+                for try await _ in notifications { await onChange() }
+            }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
     }
 
     func read<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
@@ -79,6 +106,8 @@ final class PostgresBackend: SQLBackend {
             do {
                 try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.writeLock))").run()
                 let result = try await body(db)
+                // Delivered at the commit, to every replica listening (never if it rolls back).
+                try await db.raw("NOTIFY \(unsafeRaw: Self.changesChannel)").run()
                 try await db.raw("COMMIT").run()
                 return result
             } catch {
@@ -230,18 +259,30 @@ public struct PostgresURL: Sendable, Equatable {
         "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)?sslmode=\(sslMode)"
     }
 
-    var tls: PostgresClient.Configuration.TLS {
+    /// What `sslmode` asks for, as libpq reads it: no TLS, or TLS preferred or required with
+    /// these settings (`require` and `prefer` check no certificate, `verify-*` the system's roots).
+    private var tlsChoice: (required: Bool, configuration: TLSConfiguration)? {
         switch sslMode {
-        case "disable": return .disable
-        case "require":
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateVerification = .none
-            return .require(configuration)
-        case "verify-ca", "verify-full": return .require(.makeClientConfiguration())
+        case "disable": return nil
+        case "verify-ca", "verify-full": return (true, .makeClientConfiguration())
         default:
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .none
-            return .prefer(configuration)
+            return (sslMode == "require", configuration)
+        }
+    }
+
+    var tls: PostgresClient.Configuration.TLS {
+        guard let choice = tlsChoice else { return .disable }
+        return choice.required ? .require(choice.configuration) : .prefer(choice.configuration)
+    }
+
+    /// The same for a single connection, which takes a TLS context.
+    var connectionTLS: PostgresConnection.Configuration.TLS {
+        get throws {
+            guard let choice = tlsChoice else { return .disable }
+            let context = try NIOSSLContext(configuration: choice.configuration)
+            return choice.required ? .require(context) : .prefer(context)
         }
     }
 }

@@ -6,7 +6,7 @@ import SQLKit
 
 /// The store over SQL: SQLite (the embedded default) or PostgreSQL (for several replicas), one
 /// implementation whose statements differ only where the dialects do.
-public final class SQLStore: Store {
+public final class SQLStore: Store, ChangeNotifying {
     let backend: any SQLBackend
     public let localChanges = LocalChanges()
     public var connectionCounts: [String: Int] { backend.connectionCounts }
@@ -31,6 +31,16 @@ public final class SQLStore: Store {
         url: PostgresURL, poolSize: Int = 10, connectionTimeout: Duration = .seconds(5), logger: Logger
     ) async throws -> SQLStore {
         SQLStore(backend: PostgresBackend(url: url, poolSize: poolSize, connectionTimeout: connectionTimeout, logger: logger))
+    }
+
+    /// PostgreSQL tells every replica of a commit; SQLite is polled.
+    public var notifiesChanges: Bool { backend is PostgresBackend }
+
+    public func listenForChanges(onListening: @Sendable () async -> Void, onChange: @Sendable () async -> Void) async throws {
+        guard let postgres = backend as? PostgresBackend else {
+            throw GalleyError(.unavailable, "SQLite cannot tell of other processes' writes: they are polled")
+        }
+        try await postgres.listenForChanges(onListening: onListening, onChange: onChange)
     }
 
     /// Applies pending migrations, each in its own transaction, and returns their versions. Two

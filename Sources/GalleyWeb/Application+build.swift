@@ -59,7 +59,7 @@ public func buildApplication(
     }
     MemoryTrimmer.limitArenas()
     let cache = ResponseCache(budget: configuration.cacheBudget)
-    let metrics = SiteMetrics(cache: cache, databaseConnections: { store.connectionCounts })
+    let metrics = SiteMetrics(cache: cache, databaseConnections: { store.connectionCounts }, watcher: watcher)
     let router = try await buildRouter(
         site: site, store: store, cache: cache, watcher: watcher, proxies: configuration.trustedProxies,
         metrics: metrics, metricsAccess: configuration.metricsAccess, uploadLimit: configuration.uploadLimit, limits: configuration.limits

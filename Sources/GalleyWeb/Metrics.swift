@@ -45,9 +45,21 @@ public final class SiteMetrics: Sendable {
     private let databaseConnections: @Sendable () -> [String: Int]
     private let connectionGauges = Mutex<[String: Gauge]>([:])
 
-    init(cache: ResponseCache?, databaseConnections: @escaping @Sendable () -> [String: Int]) {
+    /// How the site watcher learns of other processes' writes.
+    private let watcher: SiteWatcher?
+    private let watch: (listening: Gauge, polls: Counter, notifications: Counter)
+    private let lastWatch = Mutex((polls: 0, notifications: 0))
+
+    init(cache: ResponseCache?, databaseConnections: @escaping @Sendable () -> [String: Int], watcher: SiteWatcher? = nil) {
         self.cache = cache
         self.databaseConnections = databaseConnections
+        self.watcher = watcher
+        let reads = MetricNameDescriptor.galley("site_state_reads", unit: "total", help: "Reads of the site revision for other processes' writes, by why.")
+        watch = (
+            registry.makeGauge(descriptor: .galley("site_listening", unit: "", help: "1 while other replicas' writes are heard as they commit (PostgreSQL LISTEN); 0 while they are polled.")),
+            registry.makeCounter(descriptor: reads, labels: [("reason", "poll")]),
+            registry.makeCounter(descriptor: reads, labels: [("reason", "notification")])
+        )
         cacheCounters = (
             registry.makeCounter(descriptor: .galley("cache_hits", unit: "total", help: "Pages answered from the response cache.")),
             registry.makeCounter(descriptor: .galley("cache_misses", unit: "total", help: "Cacheable pages that had to be rendered.")),
@@ -161,6 +173,16 @@ public final class SiteMetrics: Sendable {
             cacheCounters.evictions.increment(by: Int64(now.evictions - before.evictions))
             cacheGauges.entries.set(to: Double(now.entries))
             cacheGauges.bytes.set(to: Double(now.bytes))
+        }
+        if let watcher {
+            let now = (polls: watcher.polls.load(ordering: .relaxed), notifications: watcher.notifications.load(ordering: .relaxed))
+            let before = lastWatch.withLock { last in
+                defer { last = now }
+                return last
+            }
+            watch.polls.increment(by: Int64(now.polls - before.polls))
+            watch.notifications.increment(by: Int64(now.notifications - before.notifications))
+            watch.listening.set(to: watcher.listening.load(ordering: .relaxed) ? 1 : 0)
         }
         for (role, count) in databaseConnections() {
             let gauge = connectionGauges.withLock { gauges in

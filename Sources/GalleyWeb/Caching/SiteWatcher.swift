@@ -13,8 +13,9 @@ typealias SiteGeneration = SiteState
 ///
 /// - A write through this process's store is seen at once: the store's ``LocalChanges`` count moved.
 /// - A scheduled post's moment is known in advance: past it, the generation is read again.
-/// - Writes by other processes (`galley import` beside `galley serve`, other replicas) are
-///   learnt by polling, as a service, every `pollInterval`.
+/// - Writes by other replicas on PostgreSQL are heard as they commit (LISTEN/NOTIFY, on a
+///   connection of the watcher's own); while it cannot listen, and always on SQLite (`galley
+///   import` beside `galley serve`), it polls every `pollInterval`.
 final class SiteWatcher: Service, Sendable {
     private struct Known {
         var generation: SiteGeneration
@@ -82,24 +83,87 @@ final class SiteWatcher: Service, Sendable {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
-                var announced: Int64?
-                while true {
-                    try await Task.sleep(for: self.pollInterval)
-                    let revision: Int64
-                    do {
-                        revision = try await self.refresh().revision
-                    } catch {
-                        // The database is unreachable: pages are answered uncached meanwhile
-                        // (`current()` is nil), and the next poll tries again.
-                        self.logger.warning("cannot read the site revision", metadata: ["error": "\(error)"])
-                        continue
+                if let notifying = self.store as? any ChangeNotifying, notifying.notifiesChanges {
+                    try await self.listen(notifying)
+                } else {
+                    while true {
+                        try await Task.sleep(for: self.pollInterval)
+                        await self.check(polled: true)
                     }
-                    if announced != nil, announced != revision { await self.onNewRevision() }
-                    announced = revision
                 }
             }
         } catch is CancellationError {
             return
         }
+    }
+
+    /// Whether another process's writes come as notifications now (else they are polled).
+    let listening = Atomic<Bool>(false)
+    /// Reads of the site state because of a poll, and because of a notification.
+    let polls = Atomic<Int>(0)
+    let notifications = Atomic<Int>(0)
+    private let announced = Mutex<Int64?>(nil)
+
+    /// Listens for every replica's commits on a connection of its own; while it cannot (the
+    /// connection is down, or not yet up), polls each `pollInterval` and tries again.
+    private func listen(_ notifying: any ChangeNotifying) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Said once when listening stops, not at every failed try after.
+                var quiet = false
+                while true {
+                    var failure: (any Error)?
+                    do {
+                        try await notifying.listenForChanges(
+                            onListening: {
+                                self.listening.store(true, ordering: .relaxed)
+                                self.logger.info("listening for other replicas' writes")
+                                // What was written while nobody listened.
+                                await self.check(polled: false)
+                            },
+                            onChange: { await self.check(polled: false) }
+                        )
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        failure = error
+                    }
+                    try Task.checkCancellation()
+                    if self.listening.exchange(false, ordering: .relaxed) { quiet = false }
+                    if !quiet {
+                        self.logger.warning("not listening for other replicas' writes: polling until it can", metadata: ["error": "\(failure.map { "\($0)" } ?? "the connection ended")"])
+                        quiet = true
+                    }
+                    try await Task.sleep(for: self.pollInterval)
+                }
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: self.pollInterval)
+                    if !self.listening.load(ordering: .relaxed) { await self.check(polled: true) }
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Reads the site state, and calls `onNewRevision` when the revision moved since the last check.
+    private func check(polled: Bool) async {
+        if polled { polls.add(1, ordering: .relaxed) } else { notifications.add(1, ordering: .relaxed) }
+        let revision: Int64
+        do {
+            revision = try await refresh().revision
+        } catch {
+            // The database is unreachable: pages are answered uncached meanwhile (`current()`
+            // is nil), and the next poll or notification tries again.
+            logger.warning("cannot read the site revision", metadata: ["error": "\(error)"])
+            return
+        }
+        let previous = announced.withLock { announced in
+            defer { announced = max(announced ?? revision, revision) }
+            return announced
+        }
+        if let previous, previous < revision { await onNewRevision() }
     }
 }
