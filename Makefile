@@ -15,6 +15,7 @@ run: build
 	.build/debug/galley serve $(ARGS)
 
 test: deps
+	python3 scripts/check-imports.py
 	$(SWIFT) build --build-tests
 	scripts/postgres.sh run env GALLEY_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build
 	scripts/check-feeds.sh

@@ -62,6 +62,7 @@ let package = Package(
             name: "GalleyStorage",
             dependencies: [
                 "GalleyCore",
+                "GalleyMarkdown",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -75,6 +76,7 @@ let package = Package(
             name: "GalleyWeb",
             dependencies: [
                 "GalleyCore",
+                "GalleyMarkdown",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -83,6 +85,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -148,18 +151,31 @@ let package = Package(
         ),
         .testTarget(
             name: "GalleyCoreTests",
-            dependencies: ["GalleyCore"]
+            dependencies: ["GalleyCore", "GalleyMarkdown"]
         ),
         .testTarget(
             name: "GalleyStorageTests",
-            dependencies: ["GalleyStorage", "GalleyCore"]
+            dependencies: [
+                "GalleyStorage",
+                "GalleyCore",
+                "GalleyMarkdown",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "GalleyWebTests",
             dependencies: [
                 "GalleyWeb",
                 "GalleyCore",
+                "GalleyMarkdown",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
@@ -167,7 +183,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GalleyCLITests",
-            dependencies: ["GalleyCLI", "galley"],
+            dependencies: ["GalleyCLI", "GalleyWeb", "galley", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -125,6 +125,7 @@ public enum Backup {
     /// Restores the backup at `path` into `store` (SQLite or PostgreSQL, migrated): checked first;
     /// refused when `store` holds a blog, unless `replace`. The site revision moves past the one
     /// `store` had, so that servers running on it drop every cached page.
+    @discardableResult
     public static func restore(from path: String, into store: SQLStore, replace: Bool, logger: Logger) async throws -> [DatabaseCopy.TableReport] {
         _ = try await verify(at: path)
         // A backup of an older schema is brought up to this one in a copy, never in place.
