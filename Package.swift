@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GalleyMarkdownTests",
-            dependencies: ["GalleyMarkdown"],
+            dependencies: ["GalleyMarkdown", "Highlight"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -61,18 +61,18 @@ public struct RenderingUpgrade: Sendable {
 
     public let store: any Store
     public let renderer: MarkdownRenderer
-    public let version: Int
+    public let version: String
 
-    public init(store: any Store, renderer: MarkdownRenderer = MarkdownRenderer(), version: Int = MarkdownRenderer.version) {
+    public init(store: any Store, renderer: MarkdownRenderer = MarkdownRenderer(), version: String = MarkdownRenderer.outputVersion) {
         self.store = store
         self.renderer = renderer
         self.version = version
     }
 
     /// What the setting records: the pipeline's version, then the raw-HTML mode unless it is
-    /// the default (`4`, `4 escaped`).
-    static func key(version: Int, rawHTML: MarkdownRenderer.RawHTML) -> String {
-        rawHTML == .sanitized ? String(version) : "\(version) \(rawHTML.rawValue)"
+    /// the default (`5+3f2a…`, `5+3f2a… escaped`).
+    static func key(version: String, rawHTML: MarkdownRenderer.RawHTML) -> String {
+        rawHTML == .sanitized ? version : "\(version) \(rawHTML.rawValue)"
     }
 
     /// The raw-HTML mode the stored posts were last rendered with, nil before the first run.

@@ -1,4 +1,5 @@
 @testable import GalleyMarkdown
+import Highlight
 import Testing
 
 @Suite struct MarkdownRendererTests {
@@ -170,5 +171,23 @@ import Testing
     @Test func emptyDocumentRendersToNothing() {
         let result = renderer.render("")
         #expect(result == RenderedMarkdown(html: "", tableOfContents: [], plainText: "", firstParagraph: "", wordCount: 0))
+    }
+}
+
+/// Stored renderings follow the pipeline by themselves: a language added or a lexer changed
+/// changes the version they are recorded with.
+@Suite struct RendererVersionTests {
+    @Test func theProbeReachesEveryLanguageAndRendersTheSameEachTime() {
+        let html = MarkdownRenderer().render(MarkdownRenderer.probe).html
+        for language in Language.all {
+            #expect(html.contains("class=\"language-\(language.name)\""), "\(language.name) is in the probe")
+        }
+        #expect(MarkdownRenderer().render(MarkdownRenderer.probe).html == html, "no random part")
+        #expect(MarkdownRenderer.outputVersion == "\(MarkdownRenderer.version)+\(MarkdownRenderer.fingerprint(of: html))")
+    }
+
+    @Test func theFingerprintTellsOutputsApart() {
+        #expect(MarkdownRenderer.fingerprint(of: "") == "cbf29ce484222325")
+        #expect(MarkdownRenderer.fingerprint(of: "<span class=\"k\">let</span>") != MarkdownRenderer.fingerprint(of: "<span class=\"n\">let</span>"))
     }
 }

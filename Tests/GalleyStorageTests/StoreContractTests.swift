@@ -290,25 +290,25 @@ import Testing
             let source = "```python\nx = 1\n```\n"
             let old = PostWriter(store: store, renderer: MarkdownRenderer(codeBlocks: PlainCodeBlockRenderer()), clock: { Self.t0 })
             let saved = try await old.save(.fixture(slug: "code", source: source)).post
-            try await RenderingUpgrade(store: store, renderer: old.renderer, version: 1).run()
-            #expect(try await RenderingUpgrade(store: store, version: 1).run() == 0, "same version: nothing to do")
+            try await RenderingUpgrade(store: store, renderer: old.renderer, version: "1").run()
+            #expect(try await RenderingUpgrade(store: store, version: "1").run() == 0, "same version: nothing to do")
 
-            #expect(try await RenderingUpgrade(store: store, version: 2).run() == 1)
+            #expect(try await RenderingUpgrade(store: store, version: "2").run() == 1)
             let upgraded = try #require(try await store.post(slug: Slug("code")))
             #expect(upgraded.rendered.html.contains(#"<span class="n">x</span>"#))
             #expect(upgraded.updatedAt == saved.updatedAt)
             #expect(upgraded.version == saved.version)
             #expect(try await store.revisions(ofPost: saved.id).count == 1)
-            #expect(try await RenderingUpgrade(store: store, version: 2).run() == 0, "done once")
+            #expect(try await RenderingUpgrade(store: store, version: "2").run() == 0, "done once")
 
             // The site's raw-HTML setting is part of what was rendered.
             let html = try await old.save(.fixture(slug: "html", source: "<kbd>K</kbd>")).post
             #expect(try await RenderingUpgrade.recordedRawHTML(in: store) == .sanitized)
             let escaped = MarkdownRenderer(rawHTML: .escaped)
-            #expect(try await RenderingUpgrade(store: store, renderer: escaped, version: 2).run() == 1, "the code post has no HTML")
+            #expect(try await RenderingUpgrade(store: store, renderer: escaped, version: "2").run() == 1, "the code post has no HTML")
             #expect(try await store.post(id: html.id)?.rendered.html == "<p>&lt;kbd&gt;K&lt;/kbd&gt;</p>\n")
             #expect(try await RenderingUpgrade.recordedRawHTML(in: store) == .escaped)
-            #expect(try await RenderingUpgrade(store: store, renderer: escaped, version: 2).run() == 0)
+            #expect(try await RenderingUpgrade(store: store, renderer: escaped, version: "2").run() == 0)
         }
     }
 
