@@ -6,14 +6,17 @@ import GalleyMarkdown
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Move a Jekyll, Hugo or Zola site, or a folder of Markdown files, into the blog.",
+        abstract: "Move a Jekyll, Hugo or Zola site, a Ghost or WordPress export, or Markdown files into the blog.",
         discussion: """
             A site root is recognized by its config (_config.yml, hugo.toml or config.toml, config.toml \
             with base_url): its posts come with their dates, bylines, tags and taxonomies; every address \
             the old site served them at answers 301 to the new one; local images are stored as media; \
-            shortcodes and Liquid tags are translated, and those that cannot be are listed. Importing a \
-            file again updates its post; a file whose slug another post has gets the next free one. \
-            The exit status is 1 when any file failed.
+            shortcodes and Liquid tags are translated, and those that cannot be are listed. A Ghost JSON \
+            export (.json) or a WordPress export (.xml, Tools → Export) brings its posts, tags, authors \
+            and old addresses; --media names the folder of its images (Ghost's content/images, \
+            WordPress's wp-content/uploads). A folder written by `galley export` is read back as it was. \
+            Importing a file again updates its post; a file whose slug another post has gets the next \
+            free one. The exit status is 1 when any file failed.
             """
     )
 
@@ -32,6 +35,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The largest image imported, in MiB (default: 10, as uploads).", valueName: "MiB"))
     var uploadLimit: Int = 10
 
+    @Option(name: .long, help: ArgumentHelp("The images of a Ghost export (content/images) or a WordPress site (wp-content/uploads).", valueName: "dir"))
+    var media: String?
+
     @Flag(name: .long, help: "List every warning, not only their counts.")
     var verbose = false
 
@@ -48,6 +54,12 @@ struct ImportCommand: AsyncParsableCommand {
             throw ValidationError("--time-zone: '\(timeZone)' is not an IANA time zone such as Europe/Oslo")
         }
         guard (1...1024).contains(uploadLimit) else { throw ValidationError("--upload-limit takes a whole number of MiB from 1 to 1024") }
+        if let media {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: media, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--media: '\(media)' is not a folder")
+            }
+        }
     }
 
     func run() async throws {
@@ -57,6 +69,7 @@ struct ImportCommand: AsyncParsableCommand {
         options.extraTaxonomies = taxonomy.map { String($0.split(separator: "=")[0]) }
         options.timeZone = timeZone.flatMap(TimeZone.init(identifier:))
         options.mediaLimit = uploadLimit << 20
+        options.mediaFolder = media.map { URL(fileURLWithPath: $0) }
         let progress = ProgressBar()
         options.progress = { done, total in progress.show(done, of: total) }
         // Raw HTML is rendered as the site renders it (its settings, or what `serve` last used).

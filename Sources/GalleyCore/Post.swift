@@ -97,10 +97,18 @@ public struct PostOrigin: Sendable, Equatable, Codable {
 }
 
 /// An old address as Galley keeps and looks it up: one leading slash, no trailing slash, no
-/// `.html` or `/index.html`, no query or fragment; so that `/2019/03/x/`, `/2019/03/x`,
+/// `.html` or `/index.html`, no query (but WordPress's `/?p=123`) or fragment; so that `/2019/03/x/`, `/2019/03/x`,
 /// `/2019/03/x.html` and `/2019/03/x/index.html` are one alias.
 public enum AliasPath {
+    /// WordPress's address of a post by its number, `/?p=123`, kept as it is: the one old address
+    /// with a query. The home page answers it (`SitePath.home` with `p`).
+    public static func postNumber(_ number: String) -> String? {
+        !number.isEmpty && number.count <= 20 && number.allSatisfy(\.isASCII) && number.allSatisfy(\.isNumber) ? "/?p=" + number : nil
+    }
+
     public static func normalize(_ path: String) -> String? {
+        // `/?p=123` (WordPress's, often in a Jekyll post's `redirect_from` too) keeps its query.
+        if path.hasPrefix("/?p=") || path.hasPrefix("?p=") { return postNumber(String(path.drop { $0 != "=" }.dropFirst())) }
         var path = Substring(path)
         if let cut = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<cut] }
         // A full URL keeps only its path.

@@ -26,6 +26,26 @@ import Testing
         return blog
     }
 
+    @Test func aWordPressPostsNumberAnswersAtTheHomePage() async throws {
+        let blog = try await importedBlog()
+        var numbered = PostDraft(slug: try Slug("numbered"), title: "Numbered", source: "From WordPress.\n", publishedAt: TestBlog.now.addingTimeInterval(-86_400))
+        numbered.origin = PostOrigin(source: "wordpress:42", aliases: ["/2023/03/numbered", "/?p=42"])
+        try await PostWriter(store: blog.store).save(numbered)
+        try await blog.test { client in
+            let home = try await client.get("/")
+            #expect(home.status == .ok)
+            for _ in 0..<2 {
+                // Twice: the second would be the cache's answer if the number did not split it.
+                let response = try await client.get("/?p=42")
+                #expect(response.status == .movedPermanently)
+                #expect(response.headers[.location] == "/posts/numbered")
+            }
+            #expect(try await client.get("/?p=43").status == .notFound)
+            #expect(try await client.get("/?p=abc").status == .notFound)
+            #expect(try await client.get("/?utm_source=x").body == home.body, "other parameters are the same page")
+        }
+    }
+
     @Test func oldAddressesAnswerAPermanentRedirect() async throws {
         let blog = try await importedBlog()
         try await blog.test { client in

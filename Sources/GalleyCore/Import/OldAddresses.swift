@@ -27,7 +27,7 @@ struct OldAddresses {
         case .hugo: hugo(page)
         case .zola: zola(page)
         // An export's post lives where it did: its address is the post's own, its aliases all it had.
-        case .plain, .galley: nil
+        case .plain, .galley, .ghost, .wordpress: nil
         }
         if let own { result.append(own) }
         let sectionDirectory = Self.directories(of: page.pathInFolder).joined(separator: "/")

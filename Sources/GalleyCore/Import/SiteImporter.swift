@@ -19,6 +19,9 @@ public struct SiteImporter: Sendable {
         public var mediaLimit = 10 << 20
         /// Overrides the site's time zone for dates without one.
         public var timeZone: TimeZone?
+        /// The folder of a Ghost export's `content/images` or a WordPress site's
+        /// `wp-content/uploads`, whose images the posts show.
+        public var mediaFolder: URL?
         /// Called with (files done, files in all) as the import goes.
         public var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -53,6 +56,9 @@ public struct SiteImporter: Sendable {
                     let layout = try SiteLayout.read(root: url)
                     report.engine = layout.engine
                     try await importSite(layout, into: &report)
+                } else if let platform = Self.platform(of: url) {
+                    report.engine = platform
+                    try await importExport(url, of: platform, into: &report)
                 } else {
                     var layout = try SiteLayout.read(root: url.deletingLastPathComponent())
                     layout.engine = .plain
@@ -80,6 +86,7 @@ public struct SiteImporter: Sendable {
             case .jekyll: "Markdown posts in \(layout.contentFolders.map { $0.path + "/" }.joined(separator: ", "))"
             case .hugo, .zola: "Markdown files in \(layout.contentFolders[0].path)/"
             case .galley: "posts in posts/, scheduled/, drafts/ or trash/ of this Galley export"
+            case .ghost, .wordpress: "a Ghost or WordPress export"
             case .plain: "a Jekyll (_config.yml), Hugo (hugo.toml) or Zola (config.toml) site, a Galley export, or .md and .markdown files"
             }
             throw ImportReport.Failure(path: layout.root.relativePath, line: nil, message: "no post files found here: expected \(expected)")
@@ -117,6 +124,37 @@ public struct SiteImporter: Sendable {
                 report.warnings.append(.init(kind: .refusedFile, path: "media/\(name)", line: nil, message: reason.message))
             }
         }
+    }
+
+    /// A Ghost (`.json`) or WordPress (`.xml`) export, by its name.
+    static func platform(of file: URL) -> SiteLayout.Engine? {
+        switch file.pathExtension.lowercased() {
+        case "json": .ghost
+        case "xml", "wxr": .wordpress
+        default: nil
+        }
+    }
+
+    /// A Ghost or WordPress export: read whole (a file that does not parse imports nothing),
+    /// then written a post at a time.
+    private func importExport(_ file: URL, of platform: SiteLayout.Engine, into report: inout ImportReport) async throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw ImportReport.Failure(path: file.relativePath, line: nil, message: "cannot be read: \(error.localizedDescription)")
+        }
+        let (posts, skipped, siteHost) = platform == .ghost
+            ? try GhostExport.posts(in: data, file: file.relativePath)
+            : try WordPressExport.posts(in: data, file: file.relativePath)
+        guard !posts.isEmpty || !skipped.isEmpty else {
+            throw ImportReport.Failure(path: file.relativePath, line: nil, message: "the export holds no posts")
+        }
+        let importer = PlatformImporter(
+            store: store, renderer: renderer, options: options, clock: clock,
+            mediaMarker: platform == .ghost ? "content/images/" : "wp-content/uploads/"
+        )
+        try await importer.save(posts, skipped: skipped, siteHost: siteHost, into: &report)
     }
 
     /// Folders of a site root that hold no posts (built output, dependencies, themes).

@@ -8,6 +8,8 @@ public struct SiteLayout: Sendable {
         case jekyll, hugo, zola
         /// A folder `galley export` wrote: read back as it was written, nothing translated.
         case galley
+        /// A Ghost JSON export, or a WordPress WXR export: one file.
+        case ghost, wordpress
         /// A folder of Markdown files, no config: addresses are not known.
         case plain
     }

@@ -15,8 +15,9 @@ struct ResponseCacheMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     /// The only query parameters public pages read; others cannot change a page, so they do not
-    /// split the cache (`?utm_source=…` is the same page).
-    static let significantParameters = ["page", "per_page"]
+    /// split the cache (`?utm_source=…` is the same page). `p` is WordPress's `/?p=123`, which
+    /// the home page answers with a 301 to the post that had that number.
+    static let significantParameters = ["page", "per_page", "p"]
     static let pageCacheControl = "public, no-cache"
 
     let cache: ResponseCache

@@ -20,6 +20,13 @@ struct PublicController: Sendable {
     }
 
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let number = request.uri.queryParameters.get("p") {
+            // A WordPress post's address by number: the imported post that had it.
+            guard let alias = AliasPath.postNumber(number), let slug = try await store.aliasTarget(alias, at: site.clock()) else {
+                throw GalleyError.notFound("no post had the number '\(number.prefix(20))'")
+            }
+            return .redirect(to: SitePath.post(slug), type: .permanent)
+        }
         let page = try await store.publishedPosts(try pageRequest(request), tagged: nil, at: site.clock())
         try page.requireExists()
         return try pages.render(IndexPage(page, site: site))
