@@ -33,7 +33,7 @@ struct BackupCommand: AsyncParsableCommand {
             Logs.bootstrap(level: .warning)
             let manifest = try await Backup.verify(at: file)
             print("\(file): a Galley backup of \(ISO8601DateFormatter().string(from: manifest.createdAt)) (schema \(manifest.schemaVersion), from \(manifest.source)):")
-            manifest.tables.forEach { print(Self.line($0)) }
+            manifest.tables.forEach { print(TableLine.text($0.name, rows: $0.rows, sha256: $0.sha256)) }
             print("Every table holds what was recorded.")
             return
         }
@@ -41,17 +41,12 @@ struct BackupCommand: AsyncParsableCommand {
         try await store.closing { store in
             let manifest = try await Backup.create(from: store, at: file, replace: force, now: Date(), logger: Logger(label: "galley"))
             print("Backed up \(store.location) to \(file):")
-            manifest.tables.forEach { print(Self.line($0)) }
+            manifest.tables.forEach { print(TableLine.text($0.name, rows: $0.rows, sha256: $0.sha256)) }
         }
         let bytes = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
-        let elapsed = started.duration(to: .now).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        print("Done in \(String(format: "%.2f", seconds)) s, \(bytes / 1024) KiB, checked.")
+        print("Done in \(started.duration(to: .now).secondsText) s, \(bytes / 1024) KiB, checked.")
     }
 
-    static func line(_ table: Backup.Manifest.Table) -> String {
-        "  \(table.name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(String(table.rows).leftPadded(7)) rows  sha256 \(table.sha256.prefix(16))"
-    }
 }
 
 /// `galley restore FILE`: a backup back into a database of either kind.
@@ -80,7 +75,7 @@ struct RestoreCommand: AsyncParsableCommand {
             let reports = try await Backup.restore(from: file, into: store, replace: replace, logger: Logger(label: "galley"))
             print("Restored \(file) into \(store.location):")
             for report in reports {
-                print("  \(report.table.padding(toLength: 15, withPad: " ", startingAt: 0)) \(String(report.rows).leftPadded(7)) rows  sha256 \(report.checksum.prefix(16))  same")
+                print(TableLine.text(report.table, rows: report.rows, sha256: report.checksum) + "  same")
             }
         }
     }

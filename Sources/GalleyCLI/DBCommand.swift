@@ -44,7 +44,7 @@ struct DBCommand: AsyncParsableCommand {
                     let reports = try await DatabaseCopy(from: from, to: into).run(replace: replace)
                     print("Copied \(from.location) to \(into.location):")
                     for report in reports {
-                        print("  \(report.table.padding(toLength: 15, withPad: " ", startingAt: 0)) \(String(report.rows).leftPadded(7)) rows  sha256 \(report.checksum.prefix(16))  same")
+                        print(TableLine.text(report.table, rows: report.rows, sha256: report.checksum) + "  same")
                     }
                 }
             }
@@ -64,5 +64,19 @@ extension DatabaseURL {
 extension String {
     func leftPadded(_ width: Int) -> String {
         String(repeating: " ", count: max(0, width - count)) + self
+    }
+}
+
+/// A table's line in what `db copy`, `backup` and `restore` print: name, rows, checksum.
+enum TableLine {
+    static func text(_ table: String, rows: Int, sha256: String) -> String {
+        "  \(table.padding(toLength: 15, withPad: " ", startingAt: 0)) \(String(rows).leftPadded(7)) rows  sha256 \(sha256.prefix(16))"
+    }
+}
+
+extension Duration {
+    /// `1.23`: seconds, for a command's closing line.
+    var secondsText: String {
+        String(format: "%.2f", Double(components.seconds) + Double(components.attoseconds) / 1e18)
     }
 }

@@ -39,10 +39,8 @@ struct ExportCommand: AsyncParsableCommand {
             try await BlogExporter(store: store, options: options).export(to: target)
         }
         progress.finish()
-        let elapsed = started.duration(to: .now).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         var parts = ["\(summary.posts) posts (\(summary.published) published, \(summary.scheduled) scheduled, \(summary.drafts) drafts, \(summary.trashed) in the trash)", "\(summary.media) media files"]
         if revisions { parts.append("\(summary.revisions) revisions") }
-        print("Exported \(parts.joined(separator: ", ")) to \(target.path) in \(String(format: "%.2f", seconds)) s.")
+        print("Exported \(parts.joined(separator: ", ")) to \(target.path) in \(started.duration(to: .now).secondsText) s.")
     }
 }

@@ -82,42 +82,18 @@ final class PostgresBackend: SQLBackend {
 
     func snapshot<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
         try await withConnection { connection in
-            let db = connection.sql()
-            try await db.raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                do {
-                    try await db.raw("ROLLBACK").run()
-                } catch let rollback {
-                    self.logger.warning("rollback failed", metadata: ["error": "\(rollback)"])
-                }
-                throw error
-            }
+            try await self.transaction(on: connection.sql(), begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: self.logger, body)
         }
     }
 
     func write<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
         try await withConnection { connection in
-            let db = connection.sql()
-            try await db.raw("BEGIN").run()
-            do {
+            // Delivered at the commit, to every replica listening (never if it rolls back).
+            try await self.transaction(
+                on: connection.sql(), begin: "BEGIN", beforeCommit: "NOTIFY \(unsafeRaw: Self.changesChannel)", logger: self.logger
+            ) { db in
                 try await db.raw("SELECT pg_advisory_xact_lock(\(bind: Self.writeLock))").run()
-                let result = try await body(db)
-                // Delivered at the commit, to every replica listening (never if it rolls back).
-                try await db.raw("NOTIFY \(unsafeRaw: Self.changesChannel)").run()
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                do {
-                    try await db.raw("ROLLBACK").run()
-                } catch let rollback {
-                    // A broken connection cannot roll back; the server does when it notices.
-                    self.logger.warning("rollback failed", metadata: ["error": "\(rollback)"])
-                }
-                throw error
+                return try await body(db)
             }
         }
     }

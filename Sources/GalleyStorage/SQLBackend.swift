@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SQLKit
 
 /// The SQL a statement is written in, where the two databases differ.
@@ -32,4 +33,29 @@ protocol SQLBackend: Sendable {
     func exclusively<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T
 
     func close() async throws
+}
+
+extension SQLBackend {
+    /// `body` between `begin` and `COMMIT` on `db` (with `beforeCommit` run last in it), rolled
+    /// back when it throws. The body's error is the one thrown: a failed rollback (SQLite rolls
+    /// back by itself on some errors, a broken connection cannot) is only logged.
+    func transaction<T: Sendable>(
+        on db: any SQLDatabase, begin: SQLQueryString, beforeCommit: SQLQueryString? = nil, logger: Logger,
+        _ body: @Sendable @escaping (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await db.raw(begin).run()
+        do {
+            let result = try await body(db)
+            if let beforeCommit { try await db.raw(beforeCommit).run() }
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            do {
+                try await db.raw("ROLLBACK").run()
+            } catch let rollback {
+                logger.warning("rollback failed", metadata: ["error": "\(rollback)", "cause": "\(error)"])
+            }
+            throw error
+        }
+    }
 }

@@ -78,41 +78,13 @@ final class SQLiteBackend: SQLBackend {
         // reader's may be shared by concurrent reads). A deferred transaction only reads: in WAL
         // mode other processes go on writing, and this one keeps seeing its snapshot.
         try await writeLock.withLock {
-            let db = self.writer.sql()
-            try await db.raw("BEGIN DEFERRED").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                do {
-                    try await db.raw("ROLLBACK").run()
-                } catch let rollback {
-                    self.logger.warning("rollback failed", metadata: ["error": "\(rollback)", "cause": "\(error)"])
-                }
-                throw error
-            }
+            try await self.transaction(on: self.writer.sql(), begin: "BEGIN DEFERRED", logger: self.logger, body)
         }
     }
 
     func write<T: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock {
-            let db = self.writer.sql()
-            try await db.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                // The write's own failure is what to report; a failed rollback (SQLite rolls
-                // back by itself on some errors) is only logged.
-                do {
-                    try await db.raw("ROLLBACK").run()
-                } catch let rollback {
-                    self.logger.warning("rollback failed", metadata: ["error": "\(rollback)", "cause": "\(error)"])
-                }
-                throw error
-            }
+            try await self.transaction(on: self.writer.sql(), begin: "BEGIN IMMEDIATE", logger: self.logger, body)
         }
     }
 
