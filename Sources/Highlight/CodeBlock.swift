@@ -283,7 +283,7 @@ enum HTMLWriter {
             let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: length + slack)
             defer { buffer.deallocate() }
             let written = fill(buffer, tokens, source, open, close, tags, entities, escapes)
-            let span = Span(_unsafeElements: UnsafeBufferPointer(rebasing: buffer[..<written]))
+            let span = UnsafeBufferPointer(rebasing: buffer[..<written]).span
             return String(copying: UTF8Span(unchecked: span))
         }
     }
