@@ -308,7 +308,7 @@ private struct Converter {
         }.filter { !$0.isEmpty }
         // A `<br>` at the very end breaks nothing: its backslash would show.
         if var last = lines.popLast() {
-            if last.reversed().prefix { $0 == "\\" }.count % 2 == 1 { last.removeLast() }
+            if last.reversed().prefix(while: { $0 == "\\" }).count % 2 == 1 { last.removeLast() }
             lines.append(Self.trimmed(last))
         }
         return lines.joined(separator: "\n")

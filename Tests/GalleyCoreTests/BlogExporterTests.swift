@@ -13,7 +13,7 @@ import Testing
         let store = MemoryStore()
         let writer = PostWriter(store: store, clock: { Self.now })
         let media = Media(sha256: Media.sha256(of: Self.png), kind: .png, bytes: Self.png, originalName: "a.png", uploadedBy: nil, createdAt: Self.now)
-        _ = try await store.saveMedia(media)
+        _ = await store.saveMedia(media)
         let day: TimeInterval = 86_400
         var published = PostDraft(
             slug: try Slug("first"), title: "First: a \"quoted\" title", summary: "Said first.",
