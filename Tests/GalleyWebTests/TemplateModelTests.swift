@@ -5,7 +5,8 @@ import Mustache
 import Testing
 
 /// The public pages' models give templates their fields by name (`child(named:)`) instead of
-/// through `Mirror`: each must give every field, and give it as `Mirror` would.
+/// through `Mirror`: each must give every field, and give it as `Mirror` would. The models checked
+/// are held to the renderer's own list of templates, so a new page cannot be left out.
 @Suite struct TemplateModelTests {
     @Test func everyPageModelGivesEachFieldAsMirrorWould() async throws {
         let blog = TestBlog()
@@ -39,6 +40,14 @@ import Testing
                 ogType: "website", article: nil, twitterCard: "summary", searchQuery: "", body: "<p>b</p>", year: "2025"
             ),
         ]
+        // Every public template the renderer registers is rendered from a model checked here:
+        // the pages' own, the layout's, and the partials the list pages include.
+        let checkedTemplates = Set(models.compactMap { ($0 as? any PageView).map { type(of: $0).template } })
+            .union(models.contains { $0 is Layout } ? ["layout"] : [])
+            .union(models.contains { $0 is IndexPage } ? ["post-list", "pagination"] : [])
+        let publicTemplates = Set(PageRenderer.templates.filter { !$0.hasPrefix("admin-") })
+        #expect(publicTemplates.subtracting(checkedTemplates).isEmpty, "no model checked for \(publicTemplates.subtracting(checkedTemplates).sorted())")
+
         var seen: Set<String> = []
         for model in models {
             expectEveryField(of: model, at: "\(type(of: model))", seen: &seen)
