@@ -161,6 +161,9 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.notice("rendered posts again with this version's Markdown pipeline", metadata: ["posts": "\(rerendered)"])
             }
             let setupPath = try await FirstRunSetup.issue(store: store, at: Date())
+            // The process's malloc, decided here for the whole process, not by the app's builder
+            // (which tests call too).
+            ProcessMemory.limitArenas()
             let app = try await buildApplication(configuration: web, store: store, logger: logger) { port in
                 let shown = resolved.web.site.baseURL.hasSuffix(":0") ? "http://\(resolved.web.host):\(port)" : resolved.web.site.baseURL
                 var lines = "Galley is serving \(shown) (listening on \(resolved.web.host):\(port), data in \(store.location))\n"

@@ -57,7 +57,6 @@ public func buildApplication(
             logger.error("could not read the site's settings", metadata: ["error": "\(error)"])
         }
     }
-    MemoryTrimmer.limitArenas()
     let cache = ResponseCache(budget: configuration.cacheBudget)
     let metrics = SiteMetrics(cache: cache, databaseConnections: { store.connectionCounts }, watcher: watcher)
     let router = try await buildRouter(

@@ -64,3 +64,11 @@ struct MemoryTrimmer: Service {
         #endif
     }
 }
+
+/// The server's process-wide malloc settings (``MemoryTrimmer/limitArenas()``), for `galley serve`
+/// to set once at startup: the app's builder, which tests call too, changes nothing of the process.
+public enum ProcessMemory {
+    public static func limitArenas() {
+        MemoryTrimmer.limitArenas()
+    }
+}
