@@ -106,6 +106,12 @@ public enum AliasPath {
         !number.isEmpty && number.count <= 20 && number.allSatisfy(\.isASCII) && number.allSatisfy(\.isNumber) ? "/?p=" + number : nil
     }
 
+    /// The aliases of the post at `slug` among the `addresses` it had: each normalized, its own
+    /// address and what normalizes to nothing left out.
+    public static func aliases(_ addresses: [String], besides slug: Slug) -> Set<String> {
+        Set(addresses.compactMap(normalize)).subtracting([Post.path(slug)])
+    }
+
     public static func normalize(_ path: String) -> String? {
         // `/?p=123` (WordPress's, often in a Jekyll post's `redirect_from` too) keeps its query.
         if path.hasPrefix("/?p=") || path.hasPrefix("?p=") { return postNumber(String(path.drop { $0 != "=" }.dropFirst())) }

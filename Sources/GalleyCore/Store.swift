@@ -4,6 +4,13 @@ import GalleyMarkdown
 /// How a save went: a new post, a changed one, or nothing to change.
 public enum SaveOutcome: String, Sendable, Equatable {
     case created, updated, unchanged
+
+    /// What saving `draft`, rendered as `rendered`, over `existing` (nil: a new post) would do,
+    /// as a store decides it: for a dry run, which writes nothing.
+    public static func predicted(saving draft: PostDraft, rendered: RenderedMarkdown, over existing: Post?) -> SaveOutcome {
+        guard let existing else { return .created }
+        return existing.draft == draft.filled(from: existing) && existing.rendered == rendered ? .unchanged : .updated
+    }
 }
 
 public struct SaveResult: Sendable, Equatable {

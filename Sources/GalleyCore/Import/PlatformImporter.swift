@@ -45,27 +45,22 @@ struct PlatformImporter: Sendable {
         report.skipped += skipped
         report.filesRead += posts.count + skipped.count
         let imported = try await store.importedSlugs()
-        let taken = try await store.takenSlugs()
         let now = clock().truncatedToMilliseconds
 
         // Slugs first: the one an earlier import gave a post, else the platform's, else the next
         // free one; then every old address knows its post, for links between posts.
-        var claimed = Set<Slug>()
+        var claims = SlugClaims(taken: try await store.takenSlugs())
+        for post in posts { if let slug = imported[post.identity] { claims.keep(slug) } }
         var slugs: [Slug] = []
-        var renames: [Int: Slug] = [:]
+        var renames: [Int: ImportReport.Warning] = [:]
         for (index, post) in posts.enumerated() {
-            let wanted = Slug(deriving: post.slug, fallback: Slug(deriving: post.title).rawValue)
-            var slug = imported[post.identity] ?? wanted
-            if imported[post.identity] == nil {
-                var number = 1
-                while taken.contains(slug) || claimed.contains(slug) {
-                    number += 1
-                    slug = Slug(deriving: "\(wanted.rawValue)-\(number)")
-                }
-                if slug != wanted { renames[index] = wanted }
+            if let slug = imported[post.identity] {
+                slugs.append(slug)
+                continue
             }
-            claimed.insert(slug)
+            let (slug, renamed) = claims.claim(Slug(deriving: post.slug, fallback: Slug(deriving: post.title).rawValue), for: post.shown)
             slugs.append(slug)
+            renames[index] = renamed
         }
         var byAddress: [String: Slug] = [:]
         for (post, slug) in zip(posts, slugs) {
@@ -75,10 +70,7 @@ struct PlatformImporter: Sendable {
         for (index, post) in posts.enumerated() {
             defer { options.progress?(index + 1, posts.count) }
             let slug = slugs[index]
-            var warnings: [ImportReport.Warning] = []
-            if let wanted = renames[index] {
-                warnings.append(.init(kind: .renamed, path: post.shown, line: nil, message: "\(Post.path(wanted)) is taken by another post: imported as \(Post.path(slug)), its old addresses lead there"))
-            }
+            var warnings = renames[index].map { [$0] } ?? []
             var markdown = switch post.body {
             case .html(let html): HTMLToMarkdown.convert(html)
             case .markdown(let text): text
@@ -119,7 +111,7 @@ struct PlatformImporter: Sendable {
                     return nil
                 }
             }
-            let aliases = Set(post.addresses.compactMap(AliasPath.normalize)).subtracting([Post.path(slug)]).sorted()
+            let aliases = AliasPath.aliases(post.addresses, besides: slug).sorted()
             report.warnings += warnings
             do {
                 let draft = try PostWriter.checked(PostDraft(
@@ -129,22 +121,23 @@ struct PlatformImporter: Sendable {
                 ))
                 let rendered = renderer.render(draft.source)
                 report.aliases += aliases.count
+                let outcome: SaveOutcome
                 if options.dryRun {
                     report.media += media.count
                     let existing = imported[post.identity] == nil ? nil : try await store.post(slug: slug)
-                    let unchanged = existing.map { $0.draft == draft.filled(from: $0) && $0.rendered == rendered } ?? false
-                    if existing == nil { report.created.append(post.shown) } else if unchanged { report.unchanged.append(post.shown) } else { report.updated.append(post.shown) }
-                    continue
+                    outcome = SaveOutcome.predicted(saving: draft, rendered: rendered, over: existing)
+                } else {
+                    // One transaction a post: a failure leaves nothing of it behind.
+                    let batch = try await store.saveImported([ImportedPost(draft: draft, rendered: rendered, media: media)], at: now)
+                    report.media += batch.newMedia
+                    outcome = batch.outcomes.first ?? .unchanged
                 }
-                // One transaction a post: a failure leaves nothing of it behind.
-                let batch = try await store.saveImported([ImportedPost(draft: draft, rendered: rendered, media: media)], at: now)
-                report.media += batch.newMedia
-                switch batch.outcomes.first ?? .unchanged {
+                switch outcome {
                 case .created: report.created.append(post.shown)
                 case .updated: report.updated.append(post.shown)
                 case .unchanged: report.unchanged.append(post.shown)
                 }
-                if post.trashed, let saved = try await store.post(slug: slug), saved.trashedAt == nil {
+                if !options.dryRun, post.trashed, let saved = try await store.post(slug: slug) {
                     try await store.setTrashed(postID: saved.id, true, at: post.updatedAt)
                 }
             } catch {

@@ -241,37 +241,20 @@ public struct SiteImporter: Sendable {
         }
 
         // Slugs: the post this file made before keeps its own; a new file takes a free one.
-        var claimed = Set<Slug>()
         let imported = try await store.importedSlugs()
-        let taken = try await store.takenSlugs()
+        var claims = SlugClaims(taken: try await store.takenSlugs())
         for index in plans.indices {
             // A file is known by its path, or by the file an export says its post came from.
             if let slug = imported[plans[index].draft.origin?.source ?? plans[index].source] {
                 plans[index].reimported = true
                 plans[index].draft.slug = slug
-                claimed.insert(slug)
+                claims.keep(slug)
             }
         }
         for index in plans.indices where !plans[index].reimported {
-            let wanted = plans[index].draft.slug
-            var slug = wanted
-            var number = 1
-            while claimed.contains(slug) {
-                number += 1
-                slug = Slug(deriving: "\(wanted.rawValue)-\(number)")
-            }
-            while taken.contains(slug) || claimed.contains(slug) {
-                number += 1
-                slug = Slug(deriving: "\(wanted.rawValue)-\(number)")
-            }
-            claimed.insert(slug)
-            if slug != wanted {
-                report.warnings.append(.init(
-                    kind: .renamed, path: plans[index].shown, line: nil,
-                    message: "\(Post.path(wanted)) is taken by another post: imported as \(Post.path(slug)), its old addresses lead there"
-                ))
-                plans[index].draft.slug = slug
-            }
+            let (slug, renamed) = claims.claim(plans[index].draft.slug, for: plans[index].shown)
+            plans[index].draft.slug = slug
+            if let renamed { report.warnings.append(renamed) }
         }
 
         // Every way a post can be named from another: its old addresses and its file.
@@ -341,9 +324,7 @@ public struct SiteImporter: Sendable {
                 for media in item.media where committedMedia.insert(media.sha256).inserted { report.media += 1 }
                 do {
                     let existing = post.plan.reimported ? try await store.post(slug: item.draft.slug) : nil
-                    record(existing.map { existing in
-                        existing.draft == item.draft.filled(from: existing) && existing.rendered == item.rendered ? .unchanged : .updated
-                    } ?? .created, post)
+                    record(SaveOutcome.predicted(saving: item.draft, rendered: item.rendered, over: existing), post)
                 } catch {
                     fail(post, error)
                 }
@@ -431,9 +412,9 @@ public struct SiteImporter: Sendable {
         if layout.engine == .galley {
             // Galley's own Markdown: only its media references go back to where they were.
             plan.draft.source = BlogExporter.absoluteMedia(plan.draft.source, files: layout.mediaFiles, prefix: "../media/")
-            let aliases = Set(plan.addresses.compactMap(AliasPath.normalize)).subtracting([Post.path(plan.draft.slug)])
             plan.draft.origin = PostOrigin(
-                source: plan.draft.origin?.source ?? plan.source, aliases: aliases.sorted(), frontMatter: plan.document.frontMatter.unknownJSON
+                source: plan.draft.origin?.source ?? plan.source, aliases: AliasPath.aliases(plan.addresses, besides: plan.draft.slug).sorted(),
+                frontMatter: plan.document.frontMatter.unknownJSON
             )
             return Prepared(plan: plan, rendered: renderer.render(plan.draft.source), media: [], warnings: [])
         }
@@ -513,7 +494,7 @@ public struct SiteImporter: Sendable {
         if let cover = frontImages.first, !plan.draft.source.contains(cover) {
             plan.draft.source = "![](\(cover))\n\n" + plan.draft.source
         }
-        var aliases = Set(plan.addresses.compactMap(AliasPath.normalize)).subtracting([Post.path(plan.draft.slug)])
+        var aliases = AliasPath.aliases(plan.addresses, besides: plan.draft.slug)
         // Two files that claimed one address: the first keeps it.
         for alias in aliases.sorted() where names.byAddress[alias] != plan.draft.slug {
             aliases.remove(alias)
