@@ -96,6 +96,12 @@ import Testing
         #expect(trashed.trashedAt != nil && trashed.status == .draft)
     }
 
+    @Test func aWordPressExcerptIsTheTextAReaderSaw() {
+        // WordPress writes typographic quotes as numeric entities in nearly every excerpt.
+        #expect(WordPressExport.excerpt("<p>It&#8217;s <em>fine</em> &amp; done&hellip;</p>\n<p>Second</p>") == "It’s fine & done… Second")
+        #expect(WordPressExport.excerpt("<script>hidden()</script>Shown") == "Shown")
+    }
+
     @Test func anExportThatDoesNotParseIsReportedWithWhereAndNothingIsImported() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("galley-exports-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

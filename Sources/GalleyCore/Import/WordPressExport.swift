@@ -1,4 +1,5 @@
 import Foundation
+import GalleyMarkdown
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -63,7 +64,7 @@ enum WordPressExport {
             posts.append(PlatformPost(
                 identity: "wordpress:\(id)", shown: shown, title: item.text["title"] ?? "", slug: slug,
                 body: .html(content.contains("<!-- wp:") ? content : autop(content)),
-                summary: HTMLToText.plain(item.text["excerpt:encoded"] ?? ""),
+                summary: excerpt(item.text["excerpt:encoded"] ?? ""),
                 tags: item.categories.filter { !($0.domain == "category" && $0.nicename == "uncategorized") }.map(\.name),
                 bylines: login.isEmpty ? [] : [reader.authors[login] ?? login],
                 status: status == "publish" || status == "future" ? .published : .draft, trashed: status == "trash",
@@ -72,6 +73,13 @@ enum WordPressExport {
             ))
         }
         return (posts, skipped, reader.siteLink.flatMap { URLComponents(string: $0)?.host })
+    }
+
+    /// An excerpt's HTML as the text a reader saw: the sanitizer's own reading of it (every
+    /// entity, only what is shown), on one line.
+    static func excerpt(_ html: String) -> String {
+        HTMLSanitizer().sanitizeKeepingText(html, ownMarker: nil, trusted: [], trustedText: []).text
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// `2024-05-17 09:30:00` in UTC; WordPress writes `0000-00-00 00:00:00` for none.
@@ -185,15 +193,5 @@ enum WordPressExport {
                 element = nil
             }
         }
-    }
-}
-
-/// The text of a bit of HTML, for an excerpt.
-enum HTMLToText {
-    static func plain(_ html: String) -> String {
-        html.replacingOccurrences(of: "<[^>]+>", with: " ", options: .regularExpression)
-            .replacingOccurrences(of: "&nbsp;", with: " ").replacingOccurrences(of: "&amp;", with: "&")
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
-            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
