@@ -49,7 +49,7 @@ extension SQLStore {
         case .all: conditions.append("trashed_at IS NULL")
         case .drafts: conditions.append("trashed_at IS NULL AND status = 'draft'")
         case .scheduled: conditions.append("trashed_at IS NULL AND status = 'published' AND published_at > \(bind: nowMS)")
-        case .published: conditions.append("trashed_at IS NULL AND status = 'published' AND published_at <= \(bind: nowMS) AND \(PostRows.notExpired(at: now))")
+        case .published: conditions.append("trashed_at IS NULL AND \(PostRows.publicFilter(at: now, tagged: nil))")
         case .trash: conditions.append("trashed_at IS NOT NULL")
         }
         if let authorID { conditions.append("author_id = \(bind: authorID)") }
