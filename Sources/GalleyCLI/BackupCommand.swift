@@ -46,7 +46,6 @@ struct BackupCommand: AsyncParsableCommand {
         let bytes = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
         print("Done in \(started.duration(to: .now).secondsText) s, \(bytes / 1024) KiB, checked.")
     }
-
 }
 
 /// `galley restore FILE`: a backup back into a database of either kind.

@@ -227,8 +227,6 @@ public struct BlogExporter: Sendable {
 
     /// The source with each of the blog's media paths (`/media/<sha256>.<ext>`, as a whole
     /// reference: not part of another site's address) written as `prefix<file>`.
-    /// The source with each of the blog's media paths (`/media/<sha256>.<ext>`, as a whole
-    /// reference: not part of another site's address) written as `prefix<file>`.
     static func relativeMedia(_ source: String, paths: Set<String>, prefix: String) -> String {
         replacingReferences(in: source, marker: "/media/") { file in paths.contains("/media/" + file) ? prefix + file : nil }
     }
