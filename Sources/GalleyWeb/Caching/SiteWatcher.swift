@@ -83,13 +83,20 @@ final class SiteWatcher: Service, Sendable {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
-                if let notifying = self.store as? any ChangeNotifying, notifying.notifiesChanges {
-                    try await self.listen(notifying)
-                } else {
-                    while true {
-                        try await Task.sleep(for: self.pollInterval)
-                        await self.check(polled: true)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    if let notifying = self.store as? any ChangeNotifying, notifying.notifiesChanges {
+                        group.addTask { try await self.listen(notifying) }
                     }
+                    // Polls each `pollInterval` while nothing listens: always on SQLite, and on
+                    // PostgreSQL while the listening connection is down or not yet up.
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: self.pollInterval)
+                            if !self.listening.load(ordering: .relaxed) { await self.check(polled: true) }
+                        }
+                    }
+                    try await group.next()
+                    group.cancelAll()
                 }
             }
         } catch is CancellationError {
@@ -104,47 +111,35 @@ final class SiteWatcher: Service, Sendable {
     let notifications = Atomic<Int>(0)
     private let announced = Mutex<Int64?>(nil)
 
-    /// Listens for every replica's commits on a connection of its own; while it cannot (the
-    /// connection is down, or not yet up), polls each `pollInterval` and tries again.
+    /// Listens for every replica's commits on a connection of its own, and listens again, each
+    /// `pollInterval`, when that connection ends.
     private func listen(_ notifying: any ChangeNotifying) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Said once when listening stops, not at every failed try after.
-                var quiet = false
-                while true {
-                    var failure: (any Error)?
-                    do {
-                        try await notifying.listenForChanges(
-                            onListening: {
-                                self.listening.store(true, ordering: .relaxed)
-                                self.logger.info("listening for other replicas' writes")
-                                // What was written while nobody listened.
-                                await self.check(polled: false)
-                            },
-                            onChange: { await self.check(polled: false) }
-                        )
-                    } catch is CancellationError {
-                        throw CancellationError()
-                    } catch {
-                        failure = error
-                    }
-                    try Task.checkCancellation()
-                    if self.listening.exchange(false, ordering: .relaxed) { quiet = false }
-                    if !quiet {
-                        self.logger.warning("not listening for other replicas' writes: polling until it can", metadata: ["error": "\(failure.map { "\($0)" } ?? "the connection ended")"])
-                        quiet = true
-                    }
-                    try await Task.sleep(for: self.pollInterval)
-                }
+        // Said once when listening stops, not at every failed try after.
+        var quiet = false
+        while true {
+            var failure: (any Error)?
+            do {
+                try await notifying.listenForChanges(
+                    onListening: {
+                        self.listening.store(true, ordering: .relaxed)
+                        self.logger.info("listening for other replicas' writes")
+                        // What was written while nobody listened.
+                        await self.check(polled: false)
+                    },
+                    onChange: { await self.check(polled: false) }
+                )
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                failure = error
             }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: self.pollInterval)
-                    if !self.listening.load(ordering: .relaxed) { await self.check(polled: true) }
-                }
+            try Task.checkCancellation()
+            if listening.exchange(false, ordering: .relaxed) { quiet = false }
+            if !quiet {
+                logger.warning("not listening for other replicas' writes: polling until it can", metadata: ["error": "\(failure.map { "\($0)" } ?? "the connection ended")"])
+                quiet = true
             }
-            try await group.next()
-            group.cancelAll()
+            try await Task.sleep(for: pollInterval)
         }
     }
 
